@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Serverless.Core.Configuration;
+
+/// <summary>Who may sign up, as Mastodon's "registrations mode".</summary>
+public enum RegistrationsMode
+{
+    Open,
+    Approval,
+    Closed,
+}
+
+/// <summary>
+/// The instance's settings, read from Mastodon-style environment names. Both hosts build it with
+/// <see cref="FromConfiguration"/> so that they agree on every default.
+/// </summary>
+public sealed record InstanceOptions
+{
+    /// <summary><c>LOCAL_DOMAIN</c>: host[:port] in handles and ActivityPub ids.</summary>
+    public required string LocalDomain { get; init; }
+
+    /// <summary><c>LOCAL_HTTPS</c>: false gives http:// ids, for local use.</summary>
+    public bool LocalHttps { get; init; } = true;
+
+    /// <summary><c>DATA_DIR</c>: where the embedded adapters keep SQLite files and media.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary><c>REGISTRATIONS_MODE</c>: open, approval or closed.</summary>
+    public RegistrationsMode RegistrationsMode { get; init; } = RegistrationsMode.Open;
+
+    /// <summary><c>ALLOW_PRIVATE_ADDRESSES</c>: lets outbound federation reach loopback and private addresses (tests only).</summary>
+    public bool AllowPrivateAddresses { get; init; }
+
+    /// <summary><c>SITE_TITLE</c>: the instance's name.</summary>
+    public string Title { get; init; } = "Serverless";
+
+    /// <summary><c>SITE_CONTACT_EMAIL</c>.</summary>
+    public string ContactEmail { get; init; } = "";
+
+    /// <summary><c>SINGLE_USER_MODE</c> is not supported; this is the short description shown by clients.</summary>
+    public string Description { get; init; } = "A Mastodon-compatible server that runs on Azure Functions or on one machine.";
+
+    public string Scheme => LocalHttps ? "https" : "http";
+
+    /// <summary>The base URL of everything the instance serves, without a trailing slash.</summary>
+    public string BaseUrl => $"{Scheme}://{LocalDomain}";
+
+    /// <summary>The host part of <see cref="LocalDomain"/> without a port, for ids such as <c>@alice@example.com</c>.</summary>
+    public string Host => LocalDomain;
+
+    public const string DefaultPort = "3000";
+
+    /// <summary>
+    /// Reads the settings. Without <c>LOCAL_DOMAIN</c> the instance is a local one at
+    /// <c>localhost:{PORT}</c> over plain http; with it, https is the default as in Mastodon.
+    /// </summary>
+    public static InstanceOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var localDomain = configuration["LOCAL_DOMAIN"];
+        var domainGiven = !string.IsNullOrWhiteSpace(localDomain);
+        if (!domainGiven)
+        {
+            localDomain = "localhost:" + (configuration["PORT"] ?? DefaultPort);
+        }
+
+        var defaults = new InstanceOptions { LocalDomain = localDomain! };
+        return defaults with
+        {
+            LocalHttps = ReadBool(configuration["LOCAL_HTTPS"], domainGiven),
+            DataDirectory = configuration["DATA_DIR"] is { Length: > 0 } dir ? dir : defaults.DataDirectory,
+            RegistrationsMode = ReadMode(configuration["REGISTRATIONS_MODE"]),
+            AllowPrivateAddresses = ReadBool(configuration["ALLOW_PRIVATE_ADDRESSES"], false),
+            Title = configuration["SITE_TITLE"] is { Length: > 0 } title ? title : defaults.Title,
+            ContactEmail = configuration["SITE_CONTACT_EMAIL"] ?? defaults.ContactEmail,
+        };
+    }
+
+    public static bool ReadBool(string? value, bool fallback) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => fallback,
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"'{value}' is not a boolean (use true or false).")),
+    };
+
+    private static RegistrationsMode ReadMode(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "open" => RegistrationsMode.Open,
+        "approval" or "approved" => RegistrationsMode.Approval,
+        "closed" or "none" => RegistrationsMode.Closed,
+        _ => throw new FormatException($"REGISTRATIONS_MODE '{value}' is not one of open, approval, closed."),
+    };
+}

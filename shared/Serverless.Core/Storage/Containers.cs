@@ -1,0 +1,34 @@
+namespace Serverless.Core.Storage;
+
+/// <summary>
+/// The containers, one per access pattern. Every container is partitioned on <c>/pk</c>; the
+/// comment says what the partition key is.
+/// </summary>
+public static class Containers
+{
+    /// <summary>Accounts, local and remote. pk = account id.</summary>
+    public const string Accounts = "accounts";
+
+    /// <summary>Local sign-in data (email, password hash, role, private key). pk = account id.</summary>
+    public const string Users = "users";
+
+    /// <summary>Unique keys pointing at ids: <c>acct:{username}@{domain}</c>, <c>email:{address}</c>, <c>uri:{hash}</c>. pk = the key.</summary>
+    public const string Lookups = "lookups";
+
+    /// <summary>Statuses. pk = status id.</summary>
+    public const string Statuses = "statuses";
+
+    /// <summary>Materialised timelines, one item per (timeline, status). pk = <c>home:{id}</c>, <c>public</c>, <c>local</c>, <c>account:{id}</c>, …; id = sortable status id.</summary>
+    public const string Timelines = "timelines";
+
+    /// <summary>Follow edges, stored twice: pk = <c>following:{id}</c> and <c>followers:{id}</c>.</summary>
+    public const string Follows = "follows";
+
+    /// <summary>OAuth applications (<c>app:{client_id}</c>), tokens (<c>token:{sha256}</c>) and codes.</summary>
+    public const string OAuth = "oauth";
+
+    /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
+    public const string Instance = "instance";
+
+    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Instance];
+}

@@ -1,0 +1,20 @@
+namespace Serverless.Core.Streaming;
+
+/// <summary>
+/// The streaming port: publish one Mastodon streaming event to a group of connections.
+/// Groups are <c>user:{accountId}</c>, <c>public</c>, <c>public:local</c>, <c>hashtag:{tag}</c>,
+/// <c>list:{id}</c> and <c>direct:{accountId}</c>. In Azure this is a Web PubSub group send; on
+/// one machine an in-process hub.
+/// </summary>
+public interface IStreamPublisher
+{
+    Task PublishAsync(StreamEvent streamEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One event: <paramref name="Group"/> to send to, the Mastodon stream names the frame carries
+/// (<c>["user"]</c>, <c>["hashtag","cats"]</c>), the event name (<c>update</c>, <c>delete</c>,
+/// <c>notification</c>, <c>status.update</c>) and the payload (a JSON string for most events, a bare
+/// id for <c>delete</c>).
+/// </summary>
+public sealed record StreamEvent(string Group, IReadOnlyList<string> Stream, string Event, string Payload);

@@ -1,6 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.Core.Accounts;
 using Serverless.Core.Configuration;
+using Serverless.Core.Fanout;
+using Serverless.Core.Ids;
+using Serverless.Core.Instance;
+using Serverless.Core.OAuth;
+using Serverless.Core.Queues;
+using Serverless.Core.Statuses;
+using Serverless.Core.Timelines;
 using Serverless.Mastodon.Http;
+using Serverless.Mastodon.Rendering;
 
 namespace Serverless.Mastodon;
 
@@ -14,6 +24,25 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SnowflakeIds>();
+        services.AddSingleton<LocalUrls>();
+        services.AddSingleton<InstanceStats>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<OAuthService>();
+        services.AddSingleton<StatusService>();
+        services.AddSingleton<TimelineService>();
+        services.AddSingleton<EntityMapper>();
+
+        // One handler per queue.
+        services.AddSingleton<IQueueHandler, FanoutHandler>();
+        foreach (var queue in new[] { QueueNames.Deliver, QueueNames.Ingest, QueueNames.Media, QueueNames.Pull })
+        {
+            services.AddSingleton<IQueueHandler>(sp => new PendingQueueHandler(queue, sp.GetRequiredService<ILogger<PendingQueueHandler>>()));
+        }
+
+        services.AddSingleton<QueueHandlers>();
+
+        services.AddSingleton(_ => Routes.Build());
         services.AddSingleton<Dispatcher>();
         return services;
     }

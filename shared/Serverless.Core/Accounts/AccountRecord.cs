@@ -1,0 +1,95 @@
+namespace Serverless.Core.Accounts;
+
+/// <summary>An account as stored: local (Domain null) or remote. Partition and id: the account id.</summary>
+public sealed record AccountRecord
+{
+    public required string Id { get; init; }
+
+    public required string Username { get; init; }
+
+    /// <summary>Null for local accounts; the remote host otherwise.</summary>
+    public string? Domain { get; init; }
+
+    public string DisplayName { get; init; } = "";
+
+    /// <summary>The profile bio as HTML.</summary>
+    public string Note { get; init; } = "";
+
+    /// <summary>The profile bio as the owner typed it.</summary>
+    public string NoteSource { get; init; } = "";
+
+    public bool Locked { get; init; }
+
+    public bool Bot { get; init; }
+
+    public bool Discoverable { get; init; } = true;
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? LastStatusAt { get; init; }
+
+    public long StatusesCount { get; init; }
+
+    public long FollowersCount { get; init; }
+
+    public long FollowingCount { get; init; }
+
+    /// <summary>The ActivityPub id of the actor.</summary>
+    public required string Uri { get; init; }
+
+    /// <summary>The profile page.</summary>
+    public required string Url { get; init; }
+
+    public string? InboxUrl { get; init; }
+
+    public string? SharedInboxUrl { get; init; }
+
+    public string? PublicKeyPem { get; init; }
+
+    public string? AvatarUrl { get; init; }
+
+    public string? HeaderUrl { get; init; }
+
+    public bool IsLocal => Domain is null;
+}
+
+/// <summary>A local user's private data. Partition and id: the account id.</summary>
+public sealed record UserRecord
+{
+    public required string AccountId { get; init; }
+
+    public required string Email { get; init; }
+
+    public required string PasswordHash { get; init; }
+
+    public UserRole Role { get; init; } = UserRole.User;
+
+    /// <summary>False while the sign-up waits for a moderator (registrations mode "approval").</summary>
+    public bool Approved { get; init; } = true;
+
+    public string Locale { get; init; } = "en";
+
+    public string? SignUpReason { get; init; }
+
+    /// <summary>The RSA private key (PKCS#8 PEM) that signs this account's activities.</summary>
+    public required string PrivateKeyPem { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public string DefaultVisibility { get; init; } = "public";
+
+    public bool DefaultSensitive { get; init; }
+
+    public string? DefaultLanguage { get; init; }
+}
+
+public enum UserRole
+{
+    User,
+    Moderator,
+    Admin,
+    Owner,
+}
+
+/// <summary>A unique key pointing at an id, e.g. <c>acct:alice</c> → account id. Partition and id: the key.</summary>
+public sealed record LookupRecord(string Key, string TargetId);

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+using Serverless.Core.Accounts;
+using Serverless.Core.Fanout;
+using Serverless.Core.Follows;
+using Serverless.Core.OAuth;
+using Serverless.Core.Statuses;
+using Serverless.Core.Timelines;
+
+namespace Serverless.Core.Json;
+
+/// <summary>Source-generated serialisation of everything stored and queued (camelCase, like Cosmos DB documents usually are).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(AccountRecord))]
+[JsonSerializable(typeof(UserRecord))]
+[JsonSerializable(typeof(LookupRecord))]
+[JsonSerializable(typeof(StatusRecord))]
+[JsonSerializable(typeof(TimelineEntry))]
+[JsonSerializable(typeof(FollowRecord))]
+[JsonSerializable(typeof(ApplicationRecord))]
+[JsonSerializable(typeof(AccessTokenRecord))]
+[JsonSerializable(typeof(FanoutMessage))]
+[JsonSerializable(typeof(Instance.InstanceStatsRecord))]
+public sealed partial class StoreJsonContext : JsonSerializerContext;

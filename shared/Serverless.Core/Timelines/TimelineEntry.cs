@@ -1,0 +1,24 @@
+namespace Serverless.Core.Timelines;
+
+/// <summary>
+/// One status in one materialised timeline. Partition: the timeline key
+/// (<see cref="TimelineKeys"/>); id: the sortable status id, so that a page is one ordered
+/// single-partition range read.
+/// </summary>
+public sealed record TimelineEntry(string StatusId, string AccountId, string? ReblogOfId);
+
+public static class TimelineKeys
+{
+    public static string Home(string accountId) => "home:" + accountId;
+
+    public static string Account(string accountId) => "account:" + accountId;
+
+    /// <summary>Everything public the instance knows (the federated timeline).</summary>
+    public const string Public = "public";
+
+    /// <summary>Public statuses by local accounts.</summary>
+    public const string Local = "local";
+
+    /// <summary>Public statuses by remote accounts.</summary>
+    public const string Remote = "remote";
+}

@@ -1,0 +1,44 @@
+namespace Serverless.Mastodon.Entities;
+
+/// <summary>Mastodon's Status entity.</summary>
+public sealed record Status
+{
+    public required string Id { get; init; }
+    public required string Uri { get; init; }
+    public string? Url { get; init; }
+    public required string CreatedAt { get; init; }
+    public required Account Account { get; init; }
+    public required string Content { get; init; }
+    public required string Visibility { get; init; }
+    public bool Sensitive { get; init; }
+    public required string SpoilerText { get; init; }
+    public List<object> MediaAttachments { get; init; } = [];
+    public StatusApplication? Application { get; init; }
+    public List<Mention> Mentions { get; init; } = [];
+    public List<Tag> Tags { get; init; } = [];
+    public List<CustomEmoji> Emojis { get; init; } = [];
+    public long ReblogsCount { get; init; }
+    public long FavouritesCount { get; init; }
+    public long RepliesCount { get; init; }
+    public long QuotesCount { get; init; }
+    public string? InReplyToId { get; init; }
+    public string? InReplyToAccountId { get; init; }
+    public Status? Reblog { get; init; }
+    public object? Poll { get; init; }
+    public object? Card { get; init; }
+    public string? Language { get; init; }
+    public string? Text { get; init; }
+    public string? EditedAt { get; init; }
+    public bool? Favourited { get; init; }
+    public bool? Reblogged { get; init; }
+    public bool? Muted { get; init; }
+    public bool? Bookmarked { get; init; }
+    public bool? Pinned { get; init; }
+    public List<object>? Filtered { get; init; }
+}
+
+public sealed record StatusApplication(string Name, string? Website);
+
+public sealed record Mention(string Id, string Username, string Url, string Acct);
+
+public sealed record Tag(string Name, string Url);

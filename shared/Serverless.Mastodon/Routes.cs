@@ -1,0 +1,50 @@
+using Serverless.Mastodon.ActivityPub;
+using Serverless.Mastodon.Api.V1;
+using Serverless.Mastodon.Api.V1.Accounts;
+using Serverless.Mastodon.Api.V1.Timelines;
+using Serverless.Mastodon.Http;
+using Serverless.Mastodon.OAuth;
+using Serverless.Mastodon.WellKnown;
+using static Serverless.Mastodon.Http.Authentication;
+using V2 = Serverless.Mastodon.Api.V2;
+
+namespace Serverless.Mastodon;
+
+/// <summary>
+/// Every route the server answers, in one place: find an endpoint here, then open its file.
+/// Templates are ASP.NET Core route templates; scopes are Mastodon's (alternatives separated by a space).
+/// </summary>
+public static class Routes
+{
+    public static RouteTable Build() => new RouteTable()
+
+        // OAuth
+        .Post("/oauth/token", TokensEndpoints.Create)
+        .Post("/oauth/revoke", TokensEndpoints.Revoke)
+
+        // Client API: apps and accounts
+        .Post("/api/v1/apps", AppsEndpoints.Create)
+        .Get("/api/v1/apps/verify_credentials", AppsEndpoints.VerifyCredentials, App)
+        .Post("/api/v1/accounts", AccountsEndpoints.Create, App, "write:accounts")
+        .Get("/api/v1/accounts/verify_credentials", CredentialsEndpoints.Show, User, "read:accounts profile")
+        .Get("/api/v1/accounts/{id}", AccountsEndpoints.Show, Optional, "read:accounts")
+
+        // Client API: statuses and timelines
+        .Post("/api/v1/statuses", StatusesEndpoints.Create, User, "write:statuses")
+        .Get("/api/v1/statuses/{id}", StatusesEndpoints.Show, Optional, "read:statuses")
+        .Get("/api/v1/timelines/home", HomeEndpoints.Show, User, "read:statuses")
+        .Get("/api/v1/timelines/public", PublicEndpoints.Show, Optional, "read:statuses")
+
+        // Client API: instance
+        .Get("/api/v1/instance", InstancesEndpoints.Show)
+        .Get("/api/v2/instance", V2.InstancesEndpoints.Show)
+
+        // Discovery
+        .Get("/.well-known/webfinger", WebFingerEndpoints.Show)
+        .Get("/.well-known/nodeinfo", NodeInfoEndpoints.Discovery)
+        .Get("/nodeinfo/2.0", NodeInfoEndpoints.Show)
+
+        // ActivityPub and profile pages
+        .Get("/users/{username}", ActorsEndpoints.Show)
+        .Get("/@{username}", ActorsEndpoints.Profile);
+}

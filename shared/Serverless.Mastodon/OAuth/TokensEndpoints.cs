@@ -23,7 +23,8 @@ public static class TokensEndpoints
             throw new ApiException(401, "invalid_client", "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.");
         }
 
-        var scopes = request.Params.GetString("scope") is { Length: > 0 } asked ? Scopes.Parse(asked) : app.Scopes;
+        // As in Mastodon (Doorkeeper), a token without an explicit scope gets "read" only.
+        var scopes = Scopes.Parse(request.Params.GetString("scope"));
         if (!Scopes.AllCovered(app.Scopes, scopes))
         {
             throw new ApiException(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");

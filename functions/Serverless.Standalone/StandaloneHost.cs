@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Serverless.Core.Configuration;
+using Serverless.Embedded;
+using Serverless.Mastodon;
+using Serverless.Mastodon.Http;
+
+namespace Serverless.Standalone;
+
+/// <summary>
+/// The single-machine host: Kestrel serving the shared route table, the embedded adapters
+/// (SQLite, filesystem, in-process streaming), and the queue pump running the same handlers
+/// that the Functions app binds to Service Bus.
+/// </summary>
+public static class StandaloneHost
+{
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        configure?.Invoke(builder.Configuration);
+        var options = InstanceOptions.FromConfiguration(builder.Configuration);
+
+        var bind = builder.Configuration["BIND"] is { Length: > 0 } host ? host : "127.0.0.1";
+        var port = builder.Configuration["PORT"] is { Length: > 0 } p ? p : InstanceOptions.DefaultPort;
+        builder.WebHost.UseUrls($"http://{(bind.Contains(':', StringComparison.Ordinal) ? $"[{bind}]" : bind)}:{port}");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Media uploads (video up to ~100 MB) come through the same surface.
+            kestrel.Limits.MaxRequestBodySize = 120_000_000;
+        });
+        builder.Services.Configure<KestrelServerOptions>(o => o.AllowSynchronousIO = false);
+
+        builder.Services.AddServerlessApplication(options);
+        // RUN_QUEUE_WORKERS=false serves HTTP only (a web-only process); queued work waits durably.
+        builder.Services.AddEmbeddedAdapters(options, runQueuePump: InstanceOptions.ReadBool(builder.Configuration["RUN_QUEUE_WORKERS"], true));
+        AddTelemetry(builder);
+
+        var app = builder.Build();
+        var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        app.Run(dispatcher.DispatchAsync);
+        return app;
+    }
+
+    /// <summary>Traces and metrics go to an OTLP collector when one is configured (OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource("Serverless.Http", "Serverless.Queues").AddAspNetCoreInstrumentation().AddOtlpExporter())
+            .WithMetrics(metrics => metrics.AddMeter("Serverless.Queues").AddAspNetCoreInstrumentation().AddOtlpExporter());
+    }
+}

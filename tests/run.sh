@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The test command: builds everything, runs the .NET tests, then the end-to-end tests that drive
+# the standalone host with real Mastodon client libraries (Node). Needs the .NET 10 SDK and Node.js.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+echo "== build ($configuration)"
+dotnet build Serverless.sln -c "$configuration" -nologo -v quiet
+
+echo "== .NET tests"
+dotnet_status=0
+dotnet test Serverless.sln -c "$configuration" --no-build -nologo 2>&1 | tee "$logs/dotnet.txt" || dotnet_status=$?
+
+echo "== end-to-end tests (masto.js)"
+node_status=0
+(
+  cd tests/e2e
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  SERVER_DLL="$PWD/../../functions/Serverless.Standalone/bin/$configuration/net10.0/Serverless.Standalone.dll" npm test --silent
+) 2>&1 | tee "$logs/node.txt" || node_status=$?
+
+# One closing line for every runner together.
+count() { (set +o pipefail; grep -Eo "$1" "$2" | grep -Eo '[0-9]+$' | awk '{s+=$1} END {print s+0}'); }
+dotnet_passed=$(count 'Passed: +[0-9]+' "$logs/dotnet.txt")
+dotnet_failed=$(count 'Failed: +[0-9]+' "$logs/dotnet.txt")
+node_passed=$(count '^# pass [0-9]+' "$logs/node.txt")
+node_failed=$(count '^# fail [0-9]+' "$logs/node.txt")
+passed=$(( dotnet_passed + node_passed ))
+failed=$(( dotnet_failed + node_failed ))
+if [ "$dotnet_status" -ne 0 ] || [ "$node_status" -ne 0 ]; then
+  failed=$(( failed > 0 ? failed : 1 ))
+fi
+echo
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Mastodon.Http;
+
+namespace Serverless.Functions.Http;
+
+// One function per top-level prefix (see HttpRoutes). Every class takes the same singleton
+// Dispatcher, so the classes can also be called directly in tests.
+
+/// <summary>What every HTTP function does: hand the request to the dispatcher.</summary>
+public static class HttpFunction
+{
+    /// <summary>
+    /// With the ASP.NET Core integration the request's HttpContext is the worker's real one, so the
+    /// dispatcher writes the response straight to it. The function then returns an
+    /// <see cref="EmptyResult"/>: the worker's proxying middleware executes an IActionResult
+    /// result (a no-op here), and the SDK gives an IActionResult-returning function the usual
+    /// <c>$return</c> http output binding, the shape every HTTP function in the samples has
+    /// (a function returning a bare Task gets no output binding in its metadata at all).
+    /// </summary>
+    public static async Task<IActionResult> DispatchAsync(Dispatcher dispatcher, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        ArgumentNullException.ThrowIfNull(request);
+        await dispatcher.DispatchAsync(request.HttpContext);
+        return new EmptyResult();
+    }
+}
+
+public sealed class ApiFunction(Dispatcher dispatcher)
+{
+    [Function("Api")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Api)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class OAuthFunction(Dispatcher dispatcher)
+{
+    [Function("OAuth")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.OAuth)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class WellKnownFunction(Dispatcher dispatcher)
+{
+    [Function("WellKnown")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.WellKnown)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class NodeInfoFunction(Dispatcher dispatcher)
+{
+    [Function("NodeInfo")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.NodeInfo)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class UsersFunction(Dispatcher dispatcher)
+{
+    [Function("Users")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Users)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class InboxFunction(Dispatcher dispatcher)
+{
+    [Function("Inbox")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Inbox)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class ActorFunction(Dispatcher dispatcher)
+{
+    [Function("Actor")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Actor)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class SystemFunction(Dispatcher dispatcher)
+{
+    [Function("System")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.System)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class ProfileFunction(Dispatcher dispatcher)
+{
+    [Function("Profile")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Profile)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}

@@ -14,9 +14,50 @@ namespace Serverless.Mastodon;
 /// Every route the server answers, in one place: find an endpoint here, then open its file.
 /// Templates are ASP.NET Core route templates; scopes are Mastodon's (alternatives separated by a space).
 /// </summary>
-public static class Routes
+/// <remarks>
+/// Areas that grow large keep their routes in <c>Routes.{Area}.cs</c> beside this file; each
+/// implements one of the partial methods below, which <see cref="Build"/> calls in order.
+/// </remarks>
+public static partial class Routes
 {
-    public static RouteTable Build() => new RouteTable()
+    public static RouteTable Build()
+    {
+        var table = Core(new RouteTable());
+        MapOAuth(table);
+        MapAccounts(table);
+        MapStatuses(table);
+        MapMedia(table);
+        MapTimelines(table);
+        MapNotifications(table);
+        MapLists(table);
+        MapSearch(table);
+        MapInstanceExtras(table);
+        MapPages(table);
+        return table;
+    }
+
+    static partial void MapOAuth(RouteTable table);
+
+    static partial void MapAccounts(RouteTable table);
+
+    static partial void MapStatuses(RouteTable table);
+
+    static partial void MapMedia(RouteTable table);
+
+    static partial void MapTimelines(RouteTable table);
+
+    static partial void MapNotifications(RouteTable table);
+
+    static partial void MapLists(RouteTable table);
+
+    static partial void MapSearch(RouteTable table);
+
+    static partial void MapInstanceExtras(RouteTable table);
+
+    static partial void MapPages(RouteTable table);
+
+    /// <summary>The first slice's routes.</summary>
+    private static RouteTable Core(RouteTable table) => table
 
         // OAuth
         .Post("/oauth/token", TokensEndpoints.Create)

@@ -5,6 +5,7 @@ using Serverless.Core.Configuration;
 using Serverless.Core.Fanout;
 using Serverless.Core.Ids;
 using Serverless.Core.Instance;
+using Serverless.Core.Notifications;
 using Serverless.Core.OAuth;
 using Serverless.Core.Queues;
 using Serverless.Core.Statuses;
@@ -14,7 +15,7 @@ using Serverless.Mastodon.Rendering;
 
 namespace Serverless.Mastodon;
 
-public static class ServiceCollectionExtensions
+public static partial class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the application: services, queue handlers, the route table and the dispatcher.
@@ -40,10 +41,28 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<IQueueHandler>(sp => new PendingQueueHandler(queue, sp.GetRequiredService<ILogger<PendingQueueHandler>>()));
         }
 
+        services.AddSingleton<NotificationService>();
         services.AddSingleton<QueueHandlers>();
+
+        // Areas register their own services in ServiceCollectionExtensions.{Area}.cs.
+        AddOAuthServices(services);
+        AddAccountServices(services);
+        AddStatusServices(services);
+        AddMediaServices(services);
+        AddFeedServices(services);
 
         services.AddSingleton(_ => Routes.Build());
         services.AddSingleton<Dispatcher>();
         return services;
     }
+
+    static partial void AddOAuthServices(IServiceCollection services);
+
+    static partial void AddAccountServices(IServiceCollection services);
+
+    static partial void AddStatusServices(IServiceCollection services);
+
+    static partial void AddMediaServices(IServiceCollection services);
+
+    static partial void AddFeedServices(IServiceCollection services);
 }

@@ -23,4 +23,8 @@ namespace Serverless.Core.Json;
 [JsonSerializable(typeof(AccessTokenRecord))]
 [JsonSerializable(typeof(FanoutMessage))]
 [JsonSerializable(typeof(Instance.InstanceStatsRecord))]
+[JsonSerializable(typeof(Media.MediaAttachmentRecord))]
+[JsonSerializable(typeof(Polls.PollRecord))]
+[JsonSerializable(typeof(Interactions.InteractionRecord))]
+[JsonSerializable(typeof(Notifications.NotificationRecord))]
 public sealed partial class StoreJsonContext : JsonSerializerContext;

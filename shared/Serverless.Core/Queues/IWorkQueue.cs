@@ -52,7 +52,10 @@ public interface IQueueHandler
 /// <summary>Finds the handler of a queue; both hosts call handlers through it.</summary>
 public sealed class QueueHandlers(IEnumerable<IQueueHandler> handlers)
 {
-    private readonly Dictionary<string, IQueueHandler> _byQueue = handlers.ToDictionary(h => h.Queue, StringComparer.Ordinal);
+    // A queue whose real handler is registered drops its PendingQueueHandler placeholder.
+    private readonly Dictionary<string, IQueueHandler> _byQueue = handlers
+        .GroupBy(h => h.Queue, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Where(h => h is not PendingQueueHandler).SingleOrDefault() ?? g.First(), StringComparer.Ordinal);
 
     public IQueueHandler For(string queue) =>
         _byQueue.TryGetValue(queue, out var handler) ? handler : throw new InvalidOperationException($"No handler for queue '{queue}'.");

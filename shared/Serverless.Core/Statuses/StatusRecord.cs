@@ -49,7 +49,23 @@ public sealed record StatusRecord
     public long FavouritesCount { get; init; }
 
     public DateTimeOffset? DeletedAt { get; init; }
+
+    /// <summary>Attached media, in display order.</summary>
+    public IReadOnlyList<string> MediaIds { get; init; } = [];
+
+    public IReadOnlyList<MentionRecord> Mentions { get; init; } = [];
+
+    /// <summary>Hashtag names, lower-cased.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? PollId { get; init; }
+
+    /// <summary>The root of the thread, for muting conversations and direct-message conversations.</summary>
+    public string? ConversationId { get; init; }
 }
+
+/// <summary>An account mentioned by a status, denormalised so that rendering needs no extra read.</summary>
+public sealed record MentionRecord(string AccountId, string Username, string Acct, string Url);
 
 /// <summary>Mastodon's four visibilities.</summary>
 public static class Visibility

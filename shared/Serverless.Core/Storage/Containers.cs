@@ -27,8 +27,20 @@ public static class Containers
     /// <summary>OAuth applications (<c>app:{client_id}</c>), tokens (<c>token:{sha256}</c>) and codes.</summary>
     public const string OAuth = "oauth";
 
+    /// <summary>Media attachments. pk = attachment id.</summary>
+    public const string Media = "media";
+
+    /// <summary>Polls. pk = poll id.</summary>
+    public const string Polls = "polls";
+
+    /// <summary>What an account did to a status or poll (favourite, reblog, bookmark, pin, mute, vote). pk = account id; id = <c>{kind}:{targetId}</c>.</summary>
+    public const string Interactions = "interactions";
+
+    /// <summary>Notifications. pk = recipient account id; id = sortable notification id.</summary>
+    public const string Notifications = "notifications";
+
     /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
     public const string Instance = "instance";
 
-    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Instance];
+    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, Instance];
 }

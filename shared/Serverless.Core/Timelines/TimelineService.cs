@@ -1,4 +1,7 @@
 using Serverless.Core.Accounts;
+using Serverless.Core.Interactions;
+using Serverless.Core.Media;
+using Serverless.Core.Polls;
 using Serverless.Core.Ids;
 using Serverless.Core.Json;
 using Serverless.Core.Statuses;
@@ -9,8 +12,18 @@ namespace Serverless.Core.Timelines;
 /// <summary>A page request in Mastodon's terms: <c>max_id</c>, <c>since_id</c>, <c>min_id</c>, <c>limit</c>.</summary>
 public sealed record PageRequest(string? MaxId, string? SinceId, string? MinId, int Limit);
 
-/// <summary>A status ready to render: the status, its author, and the reblogged status with its author.</summary>
-public sealed record StatusView(StatusRecord Status, AccountRecord Account, StatusView? Reblog);
+/// <summary>
+/// A status ready to render: the status, its author, the reblogged status (as a view of its own),
+/// its media and poll, and what the viewer did to it (null for anonymous viewers).
+/// </summary>
+public sealed record StatusView(StatusRecord Status, AccountRecord Account, StatusView? Reblog)
+{
+    public IReadOnlyList<MediaAttachmentRecord> Media { get; init; } = [];
+
+    public PollRecord? Poll { get; init; }
+
+    public ViewerState? Viewer { get; init; }
+}
 
 /// <summary>
 /// Reads materialised timelines: one ordered single-partition range read of entries, then one
@@ -18,7 +31,7 @@ public sealed record StatusView(StatusRecord Status, AccountRecord Account, Stat
 /// </summary>
 public sealed class TimelineService(IDocumentStore store, StatusService statuses, AccountService accounts)
 {
-    public async Task<IReadOnlyList<StatusView>> ReadAsync(string timelineKey, PageRequest page, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StatusView>> ReadAsync(string timelineKey, PageRequest page, AccountRecord? viewer, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(visible);
@@ -34,19 +47,32 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         };
         var entries = await store.QueryAsync(Containers.Timelines, query, StoreJsonContext.Default.TimelineEntry, cancellationToken);
         var ids = entries.Items.Select(e => e.Value.StatusId).ToList();
-        var views = await RenderAsync(ids, visible, cancellationToken);
+        var views = await RenderAsync(ids, viewer, visible, cancellationToken);
         return ascending ? views.Reverse().ToList() : views;
     }
 
-    /// <summary>Loads statuses (and what they reblog) with their authors, keeping the order given.</summary>
-    public async Task<IReadOnlyList<StatusView>> RenderAsync(IReadOnlyList<string> statusIds, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads statuses (and what they reblog) with their authors, media, polls and the viewer's
+    /// interactions, keeping the order given. Each kind of thing is one batch read.
+    /// </summary>
+    public async Task<IReadOnlyList<StatusView>> RenderAsync(IReadOnlyList<string> statusIds, AccountRecord? viewer, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(visible);
         var found = (await statuses.GetManyAsync(statusIds, cancellationToken)).Where(visible).ToList();
         var reblogIds = found.Where(s => s.ReblogOfId is not null).Select(s => s.ReblogOfId!).Distinct(StringComparer.Ordinal).ToList();
         var reblogs = (await statuses.GetManyAsync(reblogIds, cancellationToken)).ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var authors = (await accounts.GetManyAsync(found.Select(s => s.AccountId).Concat(reblogs.Values.Select(r => r.AccountId)), cancellationToken))
-            .ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var all = found.Concat(reblogs.Values).ToList();
+        var authors = (await accounts.GetManyAsync(all.Select(s => s.AccountId), cancellationToken)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var media = await ReadManyAsync(Containers.Media, all.SelectMany(s => s.MediaIds), StoreJsonContext.Default.MediaAttachmentRecord, m => m.Id, cancellationToken);
+        var polls = await ReadManyAsync(Containers.Polls, all.Where(s => s.PollId is not null).Select(s => s.PollId!), StoreJsonContext.Default.PollRecord, p => p.Id, cancellationToken);
+        var interactions = viewer is null ? null : await ReadInteractionsAsync(viewer.Id, all, cancellationToken);
+
+        StatusView View(StatusRecord status, AccountRecord author, StatusView? reblog) => new(status, author, reblog)
+        {
+            Media = status.MediaIds.Where(media.ContainsKey).Select(id => media[id]).ToList(),
+            Poll = status.PollId is { } pollId && polls.TryGetValue(pollId, out var poll) ? poll : null,
+            Viewer = interactions is null ? null : ViewerOf(interactions, status),
+        };
 
         var views = new List<StatusView>(found.Count);
         foreach (var status in found)
@@ -64,12 +90,65 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
                     continue;
                 }
 
-                reblog = new StatusView(original, originalAuthor, null);
+                reblog = View(original, originalAuthor, null);
             }
 
-            views.Add(new StatusView(status, author, reblog));
+            views.Add(View(status, author, reblog));
         }
 
         return views;
     }
+
+    private async Task<Dictionary<string, T>> ReadManyAsync<T>(string container, IEnumerable<string> ids, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<T, string> key, CancellationToken cancellationToken)
+    {
+        var keys = ids.Distinct(StringComparer.Ordinal).Select(id => new DocumentKey(id, id)).ToList();
+        if (keys.Count == 0)
+        {
+            return new Dictionary<string, T>(StringComparer.Ordinal);
+        }
+
+        var docs = await store.ReadManyAsync(container, keys, type, cancellationToken);
+        return docs.ToDictionary(d => key(d.Value), d => d.Value, StringComparer.Ordinal);
+    }
+
+    private async Task<Dictionary<string, InteractionRecord>> ReadInteractionsAsync(string viewerId, IReadOnlyList<StatusRecord> shown, CancellationToken cancellationToken)
+    {
+        var keys = new List<DocumentKey>();
+        foreach (var status in shown)
+        {
+            keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Favourite, status.Id)));
+            keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Reblog, status.Id)));
+            keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Bookmark, status.Id)));
+            if (status.AccountId == viewerId)
+            {
+                keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Pin, status.Id)));
+            }
+
+            if (status.ConversationId is not null)
+            {
+                keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Mute, status.ConversationId)));
+            }
+
+            if (status.PollId is not null)
+            {
+                keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Vote, status.PollId)));
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return new Dictionary<string, InteractionRecord>(StringComparer.Ordinal);
+        }
+
+        var docs = await store.ReadManyAsync(Containers.Interactions, keys.DistinctBy(k => k.Id).ToList(), StoreJsonContext.Default.InteractionRecord, cancellationToken);
+        return docs.ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal);
+    }
+
+    private static ViewerState ViewerOf(Dictionary<string, InteractionRecord> interactions, StatusRecord status) => new(
+        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Favourite, status.Id)),
+        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Reblog, status.Id)),
+        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Bookmark, status.Id)),
+        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Pin, status.Id)),
+        status.ConversationId is not null && interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Mute, status.ConversationId)),
+        status.PollId is not null && interactions.TryGetValue(InteractionKeys.Of(InteractionKeys.Vote, status.PollId), out var vote) ? vote.Choices : null);
 }

@@ -15,4 +15,6 @@ namespace Serverless.Mastodon.Entities;
 [JsonSerializable(typeof(ValidationError))]
 [JsonSerializable(typeof(InstanceV1))]
 [JsonSerializable(typeof(InstanceV2))]
+[JsonSerializable(typeof(MediaAttachment))]
+[JsonSerializable(typeof(Poll))]
 public sealed partial class MastodonJsonContext : JsonSerializerContext;

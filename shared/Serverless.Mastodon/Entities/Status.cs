@@ -12,7 +12,7 @@ public sealed record Status
     public required string Visibility { get; init; }
     public bool Sensitive { get; init; }
     public required string SpoilerText { get; init; }
-    public List<object> MediaAttachments { get; init; } = [];
+    public List<MediaAttachment> MediaAttachments { get; init; } = [];
     public StatusApplication? Application { get; init; }
     public List<Mention> Mentions { get; init; } = [];
     public List<Tag> Tags { get; init; } = [];
@@ -24,7 +24,7 @@ public sealed record Status
     public string? InReplyToId { get; init; }
     public string? InReplyToAccountId { get; init; }
     public Status? Reblog { get; init; }
-    public object? Poll { get; init; }
+    public Poll? Poll { get; init; }
     public object? Card { get; init; }
     public string? Language { get; init; }
     public string? Text { get; init; }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Serverless.Core.Accounts;
 using Serverless.Core.Configuration;
+using Serverless.Core.Media;
+using Serverless.Core.Polls;
 using Serverless.Core.Timelines;
 using Serverless.Mastodon.Entities;
 
 namespace Serverless.Mastodon.Rendering;
 
 /// <summary>Turns stored records into Mastodon's API entities.</summary>
-public sealed class EntityMapper(InstanceOptions instance)
+public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStore, TimeProvider time)
 {
     /// <summary>Mastodon's timestamp format: UTC with milliseconds.</summary>
     public static string Timestamp(DateTimeOffset value) =>
@@ -110,6 +112,10 @@ public sealed class EntityMapper(InstanceOptions instance)
             Sensitive = s.Sensitive,
             SpoilerText = s.SpoilerText,
             Application = s.ApplicationName is null ? null : new StatusApplication(s.ApplicationName, s.ApplicationWebsite),
+            MediaAttachments = view.Media.Select(ToMediaAttachment).ToList(),
+            Mentions = s.Mentions.Select(m => new Mention(m.AccountId, m.Username, m.Url, m.Acct)).ToList(),
+            Tags = s.Tags.Select(t => new Tag(t, $"{instance.BaseUrl}/tags/{Uri.EscapeDataString(t)}")).ToList(),
+            Poll = view.Poll is null ? null : ToPoll(view.Poll, view.Viewer?.OwnVotes, view.Viewer is not null),
             ReblogsCount = s.ReblogsCount,
             FavouritesCount = s.FavouritesCount,
             RepliesCount = s.RepliesCount,
@@ -118,12 +124,59 @@ public sealed class EntityMapper(InstanceOptions instance)
             Reblog = view.Reblog is null ? null : ToStatus(view.Reblog),
             Language = s.Language,
             EditedAt = s.EditedAt is { } edited ? Timestamp(edited) : null,
-            Favourited = false,
-            Reblogged = false,
-            Muted = false,
-            Bookmarked = false,
-            Pinned = false,
-            Filtered = [],
+            Favourited = view.Viewer?.Favourited,
+            Reblogged = view.Viewer?.Reblogged,
+            Muted = view.Viewer?.Muted,
+            Bookmarked = view.Viewer?.Bookmarked,
+            Pinned = view.Viewer?.Pinned,
+            Filtered = view.Viewer is null ? null : [],
         };
     }
+
+    public MediaAttachment ToMediaAttachment(MediaAttachmentRecord media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        var ready = media.State == MediaStates.Ready;
+        return new MediaAttachment
+        {
+            Id = media.Id,
+            Type = media.Type,
+            Url = ready && media.FileKey is not null ? mediaStore.GetPublicUrl(media.FileKey).ToString() : null,
+            PreviewUrl = ready && media.PreviewKey is not null ? mediaStore.GetPublicUrl(media.PreviewKey).ToString() : null,
+            RemoteUrl = media.RemoteUrl,
+            Description = media.Description,
+            Blurhash = media.Blurhash,
+            Meta = new MediaMeta
+            {
+                Original = Dimensions(media.Width, media.Height, media.Duration),
+                Small = Dimensions(media.PreviewWidth, media.PreviewHeight, null),
+                Focus = media.FocusX is { } x && media.FocusY is { } y ? new MediaFocus(x, y) : null,
+            },
+        };
+    }
+
+    /// <summary>A poll as the viewer may see it: totals stay hidden until the viewer voted or the poll ended, when the author asked for that.</summary>
+    public Poll ToPoll(PollRecord poll, IReadOnlyList<int>? ownVotes, bool signedIn)
+    {
+        ArgumentNullException.ThrowIfNull(poll);
+        var expired = poll.ExpiresAt is { } end && end <= time.GetUtcNow();
+        var showTotals = !poll.HideTotals || expired || ownVotes is not null;
+        return new Poll
+        {
+            Id = poll.Id,
+            ExpiresAt = poll.ExpiresAt is { } at ? Timestamp(at) : null,
+            Expired = expired,
+            Multiple = poll.Multiple,
+            VotesCount = poll.VotesCount,
+            VotersCount = poll.Multiple ? poll.VotersCount : null,
+            Options = poll.Options.Select(o => new PollOption(o.Title, showTotals ? o.VotesCount : null)).ToList(),
+            Voted = signedIn ? ownVotes is not null : null,
+            OwnVotes = signedIn ? [.. ownVotes ?? []] : null,
+        };
+    }
+
+    private static MediaDimensions? Dimensions(int? width, int? height, double? duration) =>
+        width is { } w && height is { } h
+            ? new MediaDimensions { Width = w, Height = h, Size = $"{w}x{h}", Aspect = h == 0 ? null : Math.Round((double)w / h, 6), Duration = duration }
+            : duration is not null ? new MediaDimensions { Duration = duration } : null;
 }

@@ -28,14 +28,14 @@ public static class StatusesEndpoints
                 app?.Name,
                 app?.Website),
             request.Aborted);
-        var author = await request.Service<AccountService>().GetAsync(status.AccountId, request.Aborted) ?? request.CurrentAccount;
-        await request.Json(request.Service<EntityMapper>().ToStatus(new StatusView(status, author, null)), MastodonJsonContext.Default.Status);
+        var views = await request.Service<TimelineService>().RenderAsync([status.Id], request.Account, _ => true, request.Aborted);
+        await request.Json(request.Service<EntityMapper>().ToStatus(views[0]), MastodonJsonContext.Default.Status);
     }
 
     /// <summary><c>GET /api/v1/statuses/:id</c>: 404 for what the caller may not see.</summary>
     public static async Task Show(ApiRequest request)
     {
-        var views = await request.Service<TimelineService>().RenderAsync([request.Route("id")], s => Visible.To(request.Account, s), request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync([request.Route("id")], request.Account, s => Visible.To(request.Account, s), request.Aborted);
         var view = views.Count == 1 ? views[0] : throw ApiException.NotFound();
         await request.Json(request.Service<EntityMapper>().ToStatus(view), MastodonJsonContext.Default.Status);
     }

@@ -9,7 +9,7 @@ public static class HomeEndpoints
     public static async Task Show(ApiRequest request)
     {
         // Fan-out decided who may see each entry when it put it on this timeline.
-        var page = await request.Service<TimelineService>().ReadAsync(TimelineKeys.Home(request.CurrentAccount.Id), request.Page(), _ => true, request.Aborted);
+        var page = await request.Service<TimelineService>().ReadAsync(TimelineKeys.Home(request.CurrentAccount.Id), request.Page(), request.Account, _ => true, request.Aborted);
         await TimelineResponse.WriteAsync(request, page);
     }
 }

@@ -11,7 +11,7 @@ public static class PublicEndpoints
         var key = request.Params.GetBool("local") == true ? TimelineKeys.Local
             : request.Params.GetBool("remote") == true ? TimelineKeys.Remote
             : TimelineKeys.Public;
-        var page = await request.Service<TimelineService>().ReadAsync(key, request.Page(), Visible.Public, request.Aborted);
+        var page = await request.Service<TimelineService>().ReadAsync(key, request.Page(), request.Account, Visible.Public, request.Aborted);
         await TimelineResponse.WriteAsync(request, page);
     }
 }

@@ -42,6 +42,7 @@ public static partial class ServiceCollectionExtensions
         }
 
         services.AddSingleton<NotificationService>();
+        services.AddSingleton<Core.Media.MediaService>();
         services.AddSingleton<QueueHandlers>();
 
         // Areas register their own services in ServiceCollectionExtensions.{Area}.cs.

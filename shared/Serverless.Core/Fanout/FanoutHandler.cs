@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Serverless.Core.Accounts;
 using Serverless.Core.Follows;
 using Serverless.Core.Ids;
 using Serverless.Core.Json;
+using Serverless.Core.Lists;
+using Serverless.Core.Notifications;
 using Serverless.Core.Queues;
 using Serverless.Core.Statuses;
 using Serverless.Core.Storage;
@@ -12,15 +13,19 @@ using Serverless.Core.Timelines;
 namespace Serverless.Core.Fanout;
 
 /// <summary>
-/// The <c>fanout</c> queue: puts a new status on the timelines it belongs to. The first message
-/// writes the author's own timelines and the public ones; followers are then processed one page
-/// at a time, each page re-enqueuing the next, so no execution grows with the audience.
-/// Every write is an upsert keyed by (timeline, status), so a redelivered message is harmless.
+/// The <c>fanout</c> queue: puts a new status on every timeline it belongs to, or takes a deleted
+/// one off them. The first message handles the author's own timelines, the public and hashtag
+/// timelines and lists; followers are then handled one page per message, each page re-enqueuing
+/// the next, so no execution grows with the audience. Every write is an upsert or delete keyed by
+/// (timeline, status), so a redelivered message is harmless.
 /// </summary>
-public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, ILogger<FanoutHandler> logger) : IQueueHandler
+public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, ILogger<FanoutHandler> logger) : IQueueHandler
 {
     /// <summary>Followers handled per message.</summary>
     public const int FollowersPageSize = 500;
+
+    /// <summary>Lists an author can be on that fan-out looks at (one page).</summary>
+    public const int ListsPageSize = 1000;
 
     public string Queue => QueueNames.Fanout;
 
@@ -29,36 +34,59 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         ArgumentNullException.ThrowIfNull(message);
         var fanout = JsonSerializer.Deserialize(message.Body, StoreJsonContext.Default.FanoutMessage)
             ?? throw new JsonException("Empty fanout message.");
-        if (fanout.Event != FanoutEvents.Create)
+        var removing = fanout.Event == FanoutEvents.Delete;
+        if (!removing && fanout.Event != FanoutEvents.Create)
         {
             LogUnknownEvent(logger, fanout.Event);
             return;
         }
 
         var doc = await store.ReadAsync(Containers.Statuses, fanout.StatusId, fanout.StatusId, StoreJsonContext.Default.StatusRecord, cancellationToken);
-        if (doc?.Value is not { DeletedAt: null } status)
+        if (doc?.Value is not { } status || (!removing && status.DeletedAt is not null))
         {
-            // Deleted before it was fanned out: nothing to do.
+            // Gone, or deleted before it was fanned out (the delete's own message cleans up).
             return;
         }
 
-        var entry = new TimelineEntry(status.Id, status.AccountId, status.ReblogOfId);
-        var entryId = SnowflakeIds.Sortable(status.Id);
+        var target = new Target(status, removing);
+        var memberships = status.Visibility == Visibility.Direct ? [] : await ListMembershipsAsync(status.AccountId, cancellationToken);
+        var exclusiveOwners = memberships.Where(m => m.Exclusive).Select(m => m.OwnerId).ToHashSet(StringComparer.Ordinal);
 
         if (fanout.FollowersContinuation is null)
         {
-            await InsertAsync(TimelineKeys.Account(status.AccountId), entryId, entry, cancellationToken);
-            await InsertAsync(TimelineKeys.Home(status.AccountId), entryId, entry, cancellationToken);
+            await WriteAsync(target, TimelineKeys.Account(status.AccountId), cancellationToken);
+            await WriteAsync(target, TimelineKeys.Home(status.AccountId), cancellationToken);
             if (status.Visibility == Visibility.Public && status.ReblogOfId is null)
             {
-                await InsertAsync(TimelineKeys.Public, entryId, entry, cancellationToken);
-                await InsertAsync(status.Local ? TimelineKeys.Local : TimelineKeys.Remote, entryId, entry, cancellationToken);
+                await WriteAsync(target, TimelineKeys.Public, cancellationToken);
+                await WriteAsync(target, status.Local ? TimelineKeys.Local : TimelineKeys.Remote, cancellationToken);
+                foreach (var tag in status.Tags)
+                {
+                    await WriteAsync(target, TimelineKeys.Tag(tag), cancellationToken);
+                    if (status.Local)
+                    {
+                        await WriteAsync(target, TimelineKeys.LocalTag(tag), cancellationToken);
+                    }
+                }
+            }
+
+            // Mentioned local accounts see the status at home (the only audience of a direct message).
+            foreach (var mention in status.Mentions.Where(m => !m.Acct.Contains('@', StringComparison.Ordinal)))
+            {
+                await WriteAsync(target, TimelineKeys.Home(mention.AccountId), cancellationToken);
+            }
+
+            foreach (var membership in memberships)
+            {
+                if (await BelongsOnListAsync(status, membership, cancellationToken))
+                {
+                    await WriteAsync(target, TimelineKeys.List(membership.ListId), cancellationToken);
+                }
             }
         }
 
         if (status.Visibility == Visibility.Direct)
         {
-            // Direct messages reach mentioned accounts only; mentions arrive with the client API work.
             return;
         }
 
@@ -68,11 +96,23 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
             StoreJsonContext.Default.FollowRecord,
             cancellationToken);
 
-        foreach (var follower in followers.Items)
+        foreach (var edge in followers.Items.Select(f => f.Value))
         {
-            if (follower.Value.InboxUrl is null)
+            // Remote followers are reached by delivery, which federation adds.
+            if (edge.InboxUrl is not null || exclusiveOwners.Contains(edge.AccountId))
             {
-                await InsertAsync(TimelineKeys.Home(follower.Value.AccountId), entryId, entry, cancellationToken);
+                continue;
+            }
+
+            if (!removing && !await BelongsAtHomeAsync(status, edge, cancellationToken))
+            {
+                continue;
+            }
+
+            await WriteAsync(target, TimelineKeys.Home(edge.AccountId), cancellationToken);
+            if (!removing && edge.Notify && status.ReblogOfId is null && status.InReplyToId is null)
+            {
+                await notifications.NotifyAsync(edge.AccountId, NotificationTypes.Status, status.AccountId, status.Id, cancellationToken);
             }
         }
 
@@ -82,9 +122,72 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         }
     }
 
-    private Task<string> InsertAsync(string timeline, string entryId, TimelineEntry entry, CancellationToken cancellationToken) =>
-        store.UpsertAsync(Containers.Timelines, timeline, entryId, entry, StoreJsonContext.Default.TimelineEntry, ifMatch: null, cancellationToken);
+    /// <summary>Home timelines show replies only to followers of both sides, and reblogs only where wanted.</summary>
+    private async Task<bool> BelongsAtHomeAsync(StatusRecord status, FollowRecord edge, CancellationToken cancellationToken)
+    {
+        if (status.ReblogOfId is not null && !edge.ShowReblogs)
+        {
+            return false;
+        }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring fanout event {Event}: not handled yet")]
+        if (status.InReplyToAccountId is { } repliedTo && repliedTo != status.AccountId && repliedTo != edge.AccountId)
+        {
+            return await FollowsAsync(edge.AccountId, repliedTo, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Applies a list's replies policy: <c>none</c>, <c>list</c> (replies to members) or <c>followed</c> (replies to followed accounts).</summary>
+    private async Task<bool> BelongsOnListAsync(StatusRecord status, ListMembershipRecord list, CancellationToken cancellationToken)
+    {
+        if (status.InReplyToAccountId is not { } repliedTo || repliedTo == status.AccountId)
+        {
+            return true;
+        }
+
+        return list.RepliesPolicy switch
+        {
+            "none" => false,
+            "followed" => await FollowsAsync(list.OwnerId, repliedTo, cancellationToken),
+            _ => await store.ReadAsync(Containers.Lists, ListRecord.MembersPartition(list.ListId), repliedTo, StoreJsonContext.Default.ListMembershipRecord, cancellationToken) is not null,
+        };
+    }
+
+    private async Task<bool> FollowsAsync(string accountId, string targetId, CancellationToken cancellationToken) =>
+        await store.ReadAsync(Containers.Follows, FollowRecord.FollowingPartition(accountId), targetId, StoreJsonContext.Default.FollowRecord, cancellationToken) is not null;
+
+    private async Task<IReadOnlyList<ListMembershipRecord>> ListMembershipsAsync(string authorId, CancellationToken cancellationToken)
+    {
+        var page = await store.QueryAsync(
+            Containers.Lists,
+            new DocumentQuery(ListRecord.ListedPartition(authorId)) { Limit = ListsPageSize, Descending = false },
+            StoreJsonContext.Default.ListMembershipRecord,
+            cancellationToken);
+        return page.Items.Select(i => i.Value).ToList();
+    }
+
+    private async Task WriteAsync(Target target, string timeline, CancellationToken cancellationToken)
+    {
+        if (target.Removing)
+        {
+            await store.DeleteAsync(Containers.Timelines, timeline, target.EntryId, ifMatch: null, cancellationToken);
+        }
+        else
+        {
+            await store.UpsertAsync(Containers.Timelines, timeline, target.EntryId, target.Entry, StoreJsonContext.Default.TimelineEntry, ifMatch: null, cancellationToken);
+        }
+    }
+
+    private sealed class Target(StatusRecord status, bool removing)
+    {
+        public bool Removing { get; } = removing;
+
+        public string EntryId { get; } = SnowflakeIds.Sortable(status.Id);
+
+        public TimelineEntry Entry { get; } = new(status.Id, status.AccountId, status.ReblogOfId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring fanout event {Event}: not handled")]
     private static partial void LogUnknownEvent(ILogger logger, string @event);
 }

@@ -13,4 +13,7 @@ public sealed record FanoutMessage(string Event, string StatusId, string? Follow
 public static class FanoutEvents
 {
     public const string Create = "create";
+
+    /// <summary>Removes a deleted status from every timeline it was put on.</summary>
+    public const string Delete = "delete";
 }

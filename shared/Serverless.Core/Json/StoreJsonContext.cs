@@ -27,4 +27,6 @@ namespace Serverless.Core.Json;
 [JsonSerializable(typeof(Polls.PollRecord))]
 [JsonSerializable(typeof(Interactions.InteractionRecord))]
 [JsonSerializable(typeof(Notifications.NotificationRecord))]
+[JsonSerializable(typeof(Lists.ListRecord))]
+[JsonSerializable(typeof(Lists.ListMembershipRecord))]
 public sealed partial class StoreJsonContext : JsonSerializerContext;

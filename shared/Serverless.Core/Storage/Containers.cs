@@ -39,8 +39,14 @@ public static class Containers
     /// <summary>Notifications. pk = recipient account id; id = sortable notification id.</summary>
     public const string Notifications = "notifications";
 
+    /// <summary>Lists (<c>lists:{ownerId}</c>), their members (<c>list:{listId}</c>) and the lists an account is on (<c>listed:{accountId}</c>).</summary>
+    public const string Lists = "lists";
+
+    /// <summary>Per-user small documents: markers (<c>markers:{accountId}</c>), conversations (<c>conversations:{accountId}</c>).</summary>
+    public const string UserData = "userdata";
+
     /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
     public const string Instance = "instance";
 
-    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, Instance];
+    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, Lists, UserData, Instance];
 }

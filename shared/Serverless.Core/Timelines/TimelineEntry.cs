@@ -13,6 +13,14 @@ public static class TimelineKeys
 
     public static string Account(string accountId) => "account:" + accountId;
 
+    /// <summary>Public statuses with a hashtag (lower-cased name).</summary>
+    public static string Tag(string name) => "tag:" + name.ToLowerInvariant();
+
+    /// <summary>Public statuses by local accounts with a hashtag.</summary>
+    public static string LocalTag(string name) => "tag-local:" + name.ToLowerInvariant();
+
+    public static string List(string listId) => "list:" + listId;
+
     /// <summary>Everything public the instance knows (the federated timeline).</summary>
     public const string Public = "public";
 

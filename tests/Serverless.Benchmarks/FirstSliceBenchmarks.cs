@@ -157,7 +157,7 @@ public class FirstSliceBenchmarks : IDisposable
     [Benchmark]
     public async Task<long> HomeTimelinePage()
     {
-        var page = await _timelines.ReadAsync(_homeTimeline, new PageRequest(null, null, null, PageSize), static _ => true, CancellationToken.None);
+        var page = await _timelines.ReadAsync(_homeTimeline, new PageRequest(null, null, null, PageSize), _author, static _ => true, CancellationToken.None);
         var entities = new List<Status>(page.Count);
         foreach (var view in page)
         {

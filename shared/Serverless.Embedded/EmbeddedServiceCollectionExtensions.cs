@@ -48,7 +48,10 @@ public static class EmbeddedServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new SqliteDocumentStore(
             Path.Combine(dataDirectory, DocumentsFile), sp.GetRequiredService<ILogger<SqliteDocumentStore>>()));
-        services.TryAddSingleton<IDocumentStore>(sp => sp.GetRequiredService<SqliteDocumentStore>());
+        // Pages re-read the same statuses, authors and absent interactions: serve repeats from memory.
+        services.TryAddSingleton(new CacheOptions());
+        services.TryAddSingleton<IDocumentStore>(sp => new CachingDocumentStore(
+            sp.GetRequiredService<SqliteDocumentStore>(), sp.GetRequiredService<CacheOptions>(), sp.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton(sp => new SqliteWorkQueue(
             Path.Combine(dataDirectory, QueuesFile),

@@ -53,6 +53,8 @@ public static partial class ServiceCollectionExtensions
         AddFeedServices(services);
 
         services.AddSingleton(_ => Routes.Build());
+        services.AddSingleton(new RateLimitOptions { Requests = options.RateLimitRequests });
+        services.AddSingleton<RateLimiter>();
         services.AddSingleton<Dispatcher>();
         return services;
     }

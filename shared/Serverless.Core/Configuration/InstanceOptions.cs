@@ -41,6 +41,9 @@ public sealed record InstanceOptions
     /// <summary><c>SINGLE_USER_MODE</c> is not supported; this is the short description shown by clients.</summary>
     public string Description { get; init; } = "A Mastodon-compatible server that runs on Azure Functions or on one machine.";
 
+    /// <summary><c>RATE_LIMIT_REQUESTS</c>: client API requests allowed per token per 5 minutes (Mastodon: 300); 0 turns limits off.</summary>
+    public int RateLimitRequests { get; init; } = 300;
+
     public string Scheme => LocalHttps ? "https" : "http";
 
     /// <summary>The base URL of everything the instance serves, without a trailing slash.</summary>
@@ -74,6 +77,7 @@ public sealed record InstanceOptions
             AllowPrivateAddresses = ReadBool(configuration["ALLOW_PRIVATE_ADDRESSES"], false),
             Title = configuration["SITE_TITLE"] is { Length: > 0 } title ? title : defaults.Title,
             ContactEmail = configuration["SITE_CONTACT_EMAIL"] ?? defaults.ContactEmail,
+            RateLimitRequests = int.TryParse(configuration["RATE_LIMIT_REQUESTS"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) ? limit : defaults.RateLimitRequests,
         };
     }
 

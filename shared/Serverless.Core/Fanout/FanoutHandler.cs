@@ -19,7 +19,7 @@ namespace Serverless.Core.Fanout;
 /// the next, so no execution grows with the audience. Every write is an upsert or delete keyed by
 /// (timeline, status), so a redelivered message is harmless.
 /// </summary>
-public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, ILogger<FanoutHandler> logger) : IQueueHandler
+public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, ILogger<FanoutHandler> logger) : IQueueHandler
 {
     /// <summary>Followers handled per message.</summary>
     public const int FollowersPageSize = 500;
@@ -71,9 +71,15 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
             }
 
             // Mentioned local accounts see the status at home (the only audience of a direct message).
-            foreach (var mention in status.Mentions.Where(m => !m.Acct.Contains('@', StringComparison.Ordinal)))
+            var localMentions = status.Mentions.Where(m => !m.Acct.Contains('@', StringComparison.Ordinal)).Select(m => m.AccountId).ToList();
+            foreach (var mentioned in localMentions)
             {
-                await WriteAsync(target, TimelineKeys.Home(mention.AccountId), cancellationToken);
+                await WriteAsync(target, TimelineKeys.Home(mentioned), cancellationToken);
+            }
+
+            if (status.Visibility == Visibility.Direct && !removing)
+            {
+                await conversations.RecordAsync(status, [status.AccountId, .. localMentions], cancellationToken);
             }
 
             foreach (var membership in memberships)

@@ -29,4 +29,7 @@ namespace Serverless.Core.Json;
 [JsonSerializable(typeof(Notifications.NotificationRecord))]
 [JsonSerializable(typeof(Lists.ListRecord))]
 [JsonSerializable(typeof(Lists.ListMembershipRecord))]
+[JsonSerializable(typeof(Markers.MarkerRecord))]
+[JsonSerializable(typeof(Conversations.ConversationRecord))]
+[JsonSerializable(typeof(Conversations.ConversationIndexRecord))]
 public sealed partial class StoreJsonContext : JsonSerializerContext;

@@ -52,6 +52,39 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
     }
 
     /// <summary>
+    /// Reads several timelines as one (hashtag <c>any[]</c>): one range read per timeline, merged
+    /// by id, then filtered. Filtering after the read can leave a page short; the cursor still
+    /// moves on, as Mastodon's does for filtered pages.
+    /// </summary>
+    public async Task<IReadOnlyList<StatusView>> ReadMergedAsync(IReadOnlyList<string> timelineKeys, PageRequest page, AccountRecord? viewer, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timelineKeys);
+        ArgumentNullException.ThrowIfNull(page);
+        if (timelineKeys.Count == 1)
+        {
+            return await ReadAsync(timelineKeys[0], page, viewer, visible, cancellationToken);
+        }
+
+        var ascending = page.MinId is not null;
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var key in timelineKeys)
+        {
+            var query = new DocumentQuery(key)
+            {
+                IdBefore = page.MaxId is { } max && SnowflakeIds.TryParse(max, out var maxId) ? SnowflakeIds.Sortable(maxId) : null,
+                IdAfter = (page.MinId ?? page.SinceId) is { } after && SnowflakeIds.TryParse(after, out var afterId) ? SnowflakeIds.Sortable(afterId) : null,
+                Descending = !ascending,
+                Limit = page.Limit,
+            };
+            var entries = await store.QueryAsync(Containers.Timelines, query, StoreJsonContext.Default.TimelineEntry, cancellationToken);
+            ids.UnionWith(entries.Items.Select(e => e.Id));
+        }
+
+        var chosen = (ascending ? ids.Take(page.Limit).Reverse() : ids.Reverse().Take(page.Limit)).Select(SnowflakeIds.Unpad).ToList();
+        return await RenderAsync(chosen, viewer, visible, cancellationToken);
+    }
+
+    /// <summary>
     /// Loads statuses (and what they reblog) with their authors, media, polls and the viewer's
     /// interactions, keeping the order given. Each kind of thing is one batch read.
     /// </summary>

@@ -20,6 +20,7 @@ public sealed partial class Dispatcher(
     OAuthService oauth,
     AccountService accounts,
     InstanceOptions instance,
+    RateLimiter rateLimiter,
     ILogger<Dispatcher> logger)
 {
     private static readonly ActivitySource Activities = new("Serverless.Http");
@@ -75,6 +76,17 @@ public sealed partial class Dispatcher(
             if (route.Authentication != Authentication.None)
             {
                 await AuthenticateAsync(api, route);
+            }
+
+            // Only the client API is limited, as in Mastodon: per token, or per address without one.
+            if (path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                var key = api.Token?.Id ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+                var upload = route.Method == "POST" && route.Template.EndsWith("/media", StringComparison.Ordinal);
+                if (!rateLimiter.TryAcquire(response, key, upload))
+                {
+                    throw new ApiException(StatusCodes.Status429TooManyRequests, "Too many requests");
+                }
             }
 
             await route.Handler(api);

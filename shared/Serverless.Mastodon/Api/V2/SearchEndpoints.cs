@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Serverless.Core.Accounts;
+using Serverless.Core.Ids;
+using Serverless.Core.Timelines;
+using Serverless.Mastodon.Entities;
+using Serverless.Mastodon.Http;
+using Serverless.Mastodon.Rendering;
+
+namespace Serverless.Mastodon.Api.V2;
+
+/// <summary>
+/// <c>GET /api/v2/search</c>: accounts by handle, hashtags by name, statuses by URL. Full-text
+/// search of statuses is not offered (Mastodon's is opt-in too); <c>resolve=true</c> reaches remote
+/// servers once federation lands.
+/// </summary>
+public static partial class SearchEndpoints
+{
+    [GeneratedRegex(@"^#?([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex HashtagPattern();
+
+    public static async Task Index(ApiRequest request)
+    {
+        var q = (request.Params.GetString("q") ?? "").Trim();
+        if (q.Length == 0)
+        {
+            throw ApiException.BadRequest("Search query is missing");
+        }
+
+        var type = request.Params.GetString("type");
+        var limit = Math.Clamp(request.Params.GetInt("limit") ?? 20, 1, 40);
+        var offset = Math.Max(request.Params.GetInt("offset") ?? 0, 0);
+        var mapper = request.Service<EntityMapper>();
+
+        var accounts = new List<Account>();
+        if (type is null or "accounts")
+        {
+            foreach (var account in await FindAccountsAsync(request, q, limit + offset))
+            {
+                accounts.Add(mapper.ToAccount(account));
+            }
+        }
+
+        var statuses = new List<Status>();
+        if ((type is null or "statuses") && offset == 0 && StatusIdFromUrl(request, q) is { } statusId)
+        {
+            var views = await request.Service<TimelineService>().RenderAsync([statusId], request.Account, s => Visible.To(request.Account, s), request.Aborted);
+            statuses.AddRange(views.Select(mapper.ToStatus));
+        }
+
+        var hashtags = new List<TagEntity>();
+        if ((type is null or "hashtags") && offset == 0 && HashtagPattern().Match(q) is { Success: true } tag)
+        {
+            var name = tag.Groups[1].Value;
+            hashtags.Add(new TagEntity { Name = name, Url = $"{request.Instance.BaseUrl}/tags/{Uri.EscapeDataString(name.ToLowerInvariant())}" });
+        }
+
+        await request.Json(new SearchResults(accounts.Skip(offset).Take(limit).ToList(), statuses, hashtags), FeedsJsonContext.Default.SearchResults);
+    }
+
+    /// <summary>Local accounts named by a handle (<c>alice</c>, <c>@alice</c>, <c>alice@our.domain</c>) or a profile URL.</summary>
+    private static async Task<IReadOnlyList<AccountRecord>> FindAccountsAsync(ApiRequest request, string q, int limit)
+    {
+        var accounts = request.Service<AccountService>();
+        var handle = q.TrimStart('@');
+        var at = handle.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
+        {
+            if (!string.Equals(handle[(at + 1)..], request.Instance.LocalDomain, StringComparison.OrdinalIgnoreCase))
+            {
+                return [];
+            }
+
+            handle = handle[..at];
+        }
+
+        var urls = request.Service<LocalUrls>();
+        if (q.StartsWith(urls.Base + "/@", StringComparison.OrdinalIgnoreCase))
+        {
+            handle = q[(urls.Base.Length + 2)..];
+        }
+        else if (q.StartsWith(urls.Base + "/users/", StringComparison.OrdinalIgnoreCase))
+        {
+            handle = q[(urls.Base.Length + 7)..];
+        }
+
+        var found = await accounts.FindLocalAsync(handle, request.Aborted);
+        return found is null || limit == 0 ? [] : [found];
+    }
+
+    /// <summary>The id of a local status named by its URL (<c>/@alice/123</c>) or ActivityPub id (<c>/users/alice/statuses/123</c>).</summary>
+    private static string? StatusIdFromUrl(ApiRequest request, string q)
+    {
+        var urls = request.Service<LocalUrls>();
+        if (!q.StartsWith(urls.Base + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var last = q.TrimEnd('/').Split('/')[^1];
+        return SnowflakeIds.TryParse(last, out _) ? last : null;
+    }
+}

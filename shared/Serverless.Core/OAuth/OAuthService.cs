@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Serverless.Core.Errors;
 using Serverless.Core.Ids;
 using Serverless.Core.Json;
@@ -12,6 +14,9 @@ public sealed class OAuthService(IDocumentStore store, SnowflakeIds ids, TimePro
 {
     /// <summary>Out-of-band redirect: the code is shown to the user instead of redirected.</summary>
     public const string OutOfBand = "urn:ietf:wg:oauth:2.0:oob";
+
+    /// <summary>How long an authorization code can be redeemed (Doorkeeper's default, which Mastodon keeps).</summary>
+    public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromMinutes(10);
 
     // Validated tokens are cached briefly: verifying a token is on every request's path.
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
@@ -123,17 +128,156 @@ public sealed class OAuthService(IDocumentStore store, SnowflakeIds ids, TimePro
         return valid;
     }
 
-    /// <summary>Revokes a token issued to this client. Unknown tokens are ignored, as RFC 7009 asks.</summary>
-    public async Task RevokeAsync(string token, string clientId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes a token issued to this client. Unknown tokens are ignored, as RFC 7009 asks; a token
+    /// of another client is refused (false), as Doorkeeper does.
+    /// </summary>
+    public async Task<bool> RevokeAsync(string token, string clientId, CancellationToken cancellationToken)
     {
         var key = AccessTokenRecord.Key(Secrets.Hash(token));
         var doc = await store.ReadAsync(Containers.OAuth, key, key, StoreJsonContext.Default.AccessTokenRecord, cancellationToken);
-        if (doc is null || doc.Value.ClientId != clientId)
+        if (doc is null)
         {
-            return;
+            return true;
         }
 
-        await store.ReplaceAsync(Containers.OAuth, key, key, doc.Value with { RevokedAt = time.GetUtcNow() }, StoreJsonContext.Default.AccessTokenRecord, doc.ETag, cancellationToken);
+        if (doc.Value.ClientId != clientId)
+        {
+            return false;
+        }
+
+        if (doc.Value.RevokedAt is null)
+        {
+            try
+            {
+                await store.ReplaceAsync(Containers.OAuth, key, key, doc.Value with { RevokedAt = time.GetUtcNow() }, StoreJsonContext.Default.AccessTokenRecord, doc.ETag, cancellationToken);
+            }
+            catch (DocumentPreconditionFailedException)
+            {
+                // Revoked concurrently: the outcome is the same.
+            }
+        }
+
         _cache.TryRemove(key, out _);
+        return true;
+    }
+
+    /// <summary>True when the client secret matches, compared in constant time.</summary>
+    public static bool SecretMatches(ApplicationRecord app, string? clientSecret)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return clientSecret is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(app.ClientSecret), Encoding.UTF8.GetBytes(clientSecret));
+    }
+
+    /// <summary>A redirect URI must be exactly one the app registered (custom schemes and the out-of-band URN included).</summary>
+    public static bool IsRegisteredRedirectUri(ApplicationRecord app, string? redirectUri)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return !string.IsNullOrEmpty(redirectUri) && app.RedirectUris.Contains(redirectUri, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Issues an authorization code for a signed-in account and returns it in clear, once; only its
+    /// hash is stored, with the client, redirect URI, scopes and PKCE challenge it is bound to.
+    /// </summary>
+    public async Task<string> CreateAuthorizationCodeAsync(
+        ApplicationRecord app,
+        string accountId,
+        string redirectUri,
+        IReadOnlyList<string> scopes,
+        string? codeChallenge,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var code = Secrets.NewToken();
+        var key = AuthorizationCodeRecord.Key(Secrets.Hash(code));
+        var now = time.GetUtcNow();
+        var record = new AuthorizationCodeRecord
+        {
+            Id = key,
+            ApplicationId = app.Id,
+            ClientId = app.ClientId,
+            AccountId = accountId,
+            RedirectUri = redirectUri,
+            Scopes = scopes,
+            CodeChallenge = string.IsNullOrEmpty(codeChallenge) ? null : codeChallenge,
+            CodeChallengeMethod = string.IsNullOrEmpty(codeChallenge) ? null : Pkce.S256,
+            CreatedAt = now,
+            ExpiresAt = now + AuthorizationCodeLifetime,
+        };
+        await store.CreateAsync(Containers.OAuth, key, key, record, OAuthStoreJsonContext.Default.AuthorizationCodeRecord, cancellationToken);
+        return code;
+    }
+
+    /// <summary>
+    /// Redeems an authorization code once. Returns null (Doorkeeper's <c>invalid_grant</c>) when the
+    /// code is unknown, expired, already used, issued to another client or for another redirect URI,
+    /// or when the PKCE verifier does not match the challenge.
+    /// </summary>
+    public async Task<AuthorizationCodeRecord?> RedeemAuthorizationCodeAsync(
+        string code,
+        string clientId,
+        string? redirectUri,
+        string? codeVerifier,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var key = AuthorizationCodeRecord.Key(Secrets.Hash(code));
+        var doc = await store.ReadAsync(Containers.OAuth, key, key, OAuthStoreJsonContext.Default.AuthorizationCodeRecord, cancellationToken);
+        if (doc is null)
+        {
+            return null;
+        }
+
+        var grant = doc.Value;
+        bool deleted;
+        try
+        {
+            // Single use: only the request whose delete matches the ETag it read gets the grant.
+            deleted = await store.DeleteAsync(Containers.OAuth, key, key, doc.ETag, cancellationToken);
+        }
+        catch (DocumentPreconditionFailedException)
+        {
+            deleted = false;
+        }
+
+        if (!deleted || grant.ExpiresAt <= time.GetUtcNow() || grant.ClientId != clientId || grant.RedirectUri != redirectUri)
+        {
+            return null;
+        }
+
+        if (grant.CodeChallenge is not null)
+        {
+            return codeVerifier is not null && Pkce.Verify(codeVerifier, grant.CodeChallenge) ? grant : null;
+        }
+
+        // A verifier for a grant that had no challenge is as wrong as a wrong verifier.
+        return string.IsNullOrEmpty(codeVerifier) ? grant : null;
+    }
+}
+
+/// <summary>PKCE (RFC 7636) with the S256 method only, as Mastodon supports it ("plain" is refused).</summary>
+public static class Pkce
+{
+    public const string S256 = "S256";
+
+    /// <summary>A verifier is 43 to 128 characters of the unreserved set.</summary>
+    public static bool IsValidVerifier(string verifier)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        return verifier.Length is >= 43 and <= 128 && verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
+    }
+
+    public static string Challenge(string verifier)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        return Secrets.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+    }
+
+    public static bool Verify(string verifier, string challenge)
+    {
+        ArgumentNullException.ThrowIfNull(challenge);
+        return IsValidVerifier(verifier)
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Challenge(verifier)), Encoding.ASCII.GetBytes(challenge));
     }
 }

@@ -27,6 +27,49 @@ public static class Scopes
 
     public static bool IsKnown(string scope) => Known.Contains(scope);
 
+    /// <summary>Every scope, top-level ones first, as the authorization server metadata lists them.</summary>
+    public static IReadOnlyList<string> Supported { get; } =
+        [.. new[] { Read, Profile, Write, Follow, Push }, .. Known.Where(s => s is not (Read or Profile or Write or Follow or Push)).Order(StringComparer.Ordinal)];
+
+    /// <summary>What a scope lets an app do, in words, for the consent page.</summary>
+    public static string Describe(string scope) => scope switch
+    {
+        Read => "Read everything in your account",
+        Write => "Change everything in your account",
+        Follow => "Follow, unfollow, block and mute accounts",
+        Push => "Receive push notifications for you",
+        Profile => "Read your basic profile only",
+        "read:accounts" => "See account information",
+        "read:blocks" => "See whom you block",
+        "read:bookmarks" => "See your bookmarks",
+        "read:favourites" => "See your favourites",
+        "read:filters" => "See your filters",
+        "read:follows" => "See whom you follow",
+        "read:lists" => "See your lists",
+        "read:mutes" => "See whom you mute",
+        "read:notifications" => "See your notifications",
+        "read:search" => "Search as you",
+        "read:statuses" => "See posts, including private ones you can see",
+        "write:accounts" => "Edit your profile",
+        "write:blocks" => "Block accounts and domains",
+        "write:bookmarks" => "Bookmark posts",
+        "write:conversations" => "Mute and remove conversations",
+        "write:favourites" => "Favourite posts",
+        "write:filters" => "Create and change filters",
+        "write:follows" => "Follow and unfollow accounts",
+        "write:lists" => "Create and change lists",
+        "write:media" => "Upload media",
+        "write:mutes" => "Mute accounts and conversations",
+        "write:notifications" => "Dismiss your notifications",
+        "write:reports" => "Report accounts and posts",
+        "write:statuses" => "Publish, edit and delete posts",
+        "admin:read" => "Read all data on the server (moderators)",
+        "admin:write" => "Change all data on the server (moderators)",
+        _ when scope.StartsWith("admin:read:", StringComparison.Ordinal) => "Read moderation data: " + scope["admin:read:".Length..].Replace('_', ' '),
+        _ when scope.StartsWith("admin:write:", StringComparison.Ordinal) => "Moderate: " + scope["admin:write:".Length..].Replace('_', ' '),
+        _ => scope,
+    };
+
     /// <summary>True when <paramref name="granted"/> covers <paramref name="required"/>: <c>read</c> covers <c>read:statuses</c>; <c>follow</c> covers the follow-related granular scopes.</summary>
     public static bool Covers(IReadOnlyList<string> granted, string required)
     {

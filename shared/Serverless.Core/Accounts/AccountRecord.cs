@@ -50,6 +50,22 @@ public sealed record AccountRecord
 
     public string? HeaderUrl { get; init; }
 
+    /// <summary>The media-store keys of an uploaded avatar and header, so that a replaced image can be deleted.</summary>
+    public string? AvatarKey { get; init; }
+
+    public string? HeaderKey { get; init; }
+
+    /// <summary>Profile metadata (at most four for local accounts).</summary>
+    public IReadOnlyList<AccountField> Fields { get; init; } = [];
+
+    /// <summary>Whether public posts may be indexed by search; null follows <see cref="Discoverable"/>.</summary>
+    public bool? Indexable { get; init; }
+
+    public bool HideCollections { get; init; }
+
+    /// <summary>Pending follow requests to this account, for <c>source.follow_requests_count</c>.</summary>
+    public long FollowRequestsCount { get; init; }
+
     public bool IsLocal => Domain is null;
 }
 

@@ -19,6 +19,7 @@ namespace Serverless.Core.Json;
 [JsonSerializable(typeof(StatusRecord))]
 [JsonSerializable(typeof(TimelineEntry))]
 [JsonSerializable(typeof(FollowRecord))]
+[JsonSerializable(typeof(AccountNoteRecord))]
 [JsonSerializable(typeof(ApplicationRecord))]
 [JsonSerializable(typeof(AccessTokenRecord))]
 [JsonSerializable(typeof(FanoutMessage))]

@@ -31,7 +31,9 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
             Locked = account.Locked,
             Bot = account.Bot,
             Discoverable = account.Discoverable,
-            Indexable = account.Discoverable,
+            Indexable = account.Indexable ?? account.Discoverable,
+            HideCollections = account.HideCollections,
+            Fields = account.Fields.Select(f => new Field(f.Name, f.Value, f.VerifiedAt is { } verified ? Timestamp(verified) : null)).ToList(),
             CreatedAt = Timestamp(new DateTimeOffset(account.CreatedAt.UtcDateTime.Date, TimeSpan.Zero)),
             Note = account.Note,
             Url = account.Url,
@@ -73,6 +75,8 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
             FollowingCount = basic.FollowingCount,
             StatusesCount = basic.StatusesCount,
             LastStatusAt = basic.LastStatusAt,
+            HideCollections = basic.HideCollections,
+            Fields = basic.Fields,
             Source = new AccountSource
             {
                 Privacy = user.DefaultVisibility,
@@ -80,7 +84,10 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
                 Language = user.DefaultLanguage,
                 Note = account.NoteSource,
                 Discoverable = account.Discoverable,
-                Indexable = account.Discoverable,
+                Indexable = account.Indexable ?? account.Discoverable,
+                HideCollections = account.HideCollections,
+                Fields = account.Fields.Select(f => new Field(f.Name, f.ValueSource ?? f.Value, null)).ToList(),
+                FollowRequestsCount = Math.Max(0, account.FollowRequestsCount),
             },
             Role = new Role
             {

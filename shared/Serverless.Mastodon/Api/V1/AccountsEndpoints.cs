@@ -1,13 +1,15 @@
 using Serverless.Core.Accounts;
 using Serverless.Core.Configuration;
+using Serverless.Core.Follows;
 using Serverless.Core.OAuth;
+using Serverless.Mastodon.Api.V1.Accounts;
 using Serverless.Mastodon.Entities;
 using Serverless.Mastodon.Http;
 using Serverless.Mastodon.Rendering;
 
 namespace Serverless.Mastodon.Api.V1;
 
-/// <summary><c>/api/v1/accounts</c>: sign-up and profiles.</summary>
+/// <summary><c>/api/v1/accounts</c>: sign-up, profiles, follow and unfollow.</summary>
 public static class AccountsEndpoints
 {
     /// <summary><c>POST /api/v1/accounts</c>: sign up with an app token; answers with the new user's token.</summary>
@@ -39,5 +41,28 @@ public static class AccountsEndpoints
     {
         var account = await request.Service<AccountService>().GetAsync(request.Route("id"), request.Aborted) ?? throw ApiException.NotFound();
         await request.Json(request.Service<EntityMapper>().ToAccount(account), MastodonJsonContext.Default.Account);
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/accounts/:id/follow</c> with <c>reblogs</c>, <c>notify</c>, <c>languages[]</c>:
+    /// follows (or asks to follow a locked account); following again changes the options. Answers the Relationship.
+    /// </summary>
+    public static async Task Follow(ApiRequest request)
+    {
+        var id = request.Route("id");
+        var options = new FollowService.FollowOptions(
+            request.Params.GetBool("reblogs"),
+            request.Params.GetBool("notify"),
+            request.Params.Get("languages") is null ? null : request.Params.GetStrings("languages"));
+        await request.Service<FollowService>().FollowAsync(request.CurrentAccount, id, options, request.Aborted);
+        await AccountsResponses.WriteRelationshipAsync(request, id);
+    }
+
+    /// <summary><c>POST /api/v1/accounts/:id/unfollow</c>: stops following or withdraws a request. Answers the Relationship.</summary>
+    public static async Task Unfollow(ApiRequest request)
+    {
+        var id = request.Route("id");
+        await request.Service<FollowService>().UnfollowAsync(request.CurrentAccount, id, request.Aborted);
+        await AccountsResponses.WriteRelationshipAsync(request, id);
     }
 }

@@ -49,7 +49,8 @@ public static class InstancesEndpoints
 
     internal static MediaConfiguration Media { get; } = new()
     {
-        SupportedMimeTypes = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif", "image/avif", "video/webm", "video/mp4", "video/quicktime", "audio/mpeg", "audio/ogg", "audio/wav", "audio/flac", "audio/mp4"],
+        // No HEIC/HEIF/AVIF: SkiaSharp cannot decode them here; clients that honour this list convert such photos to JPEG first.
+        SupportedMimeTypes = ["image/jpeg", "image/png", "image/gif", "image/webp", "video/webm", "video/mp4", "video/quicktime", "audio/mpeg", "audio/ogg", "audio/wav", "audio/flac", "audio/mp4"],
     };
 
     internal static PollsConfiguration Polls { get; } = new(4, 50, 300, 2_629_746);

@@ -14,6 +14,8 @@ public static partial class Routes
         .Get("/api/v1/timelines/list/{list_id}", ListEndpoints.Show, User, "read:lists")
         .Get("/api/v1/markers", MarkersEndpoints.Index, User, "read:statuses")
         .Post("/api/v1/markers", MarkersEndpoints.Create, User, "write:statuses")
+        .Get("/api/v1/favourites", SavedStatusesEndpoints.Favourites, User, "read:favourites")
+        .Get("/api/v1/bookmarks", SavedStatusesEndpoints.Bookmarks, User, "read:bookmarks")
         .Get("/api/v1/conversations", ConversationsEndpoints.Index, User, "read:statuses")
         .Post("/api/v1/conversations/{id}/read", ConversationsEndpoints.Read, User, "write:conversations")
         .Delete("/api/v1/conversations/{id}", ConversationsEndpoints.Delete, User, "write:conversations");

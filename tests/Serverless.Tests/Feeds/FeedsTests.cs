@@ -132,6 +132,40 @@ public sealed class FeedsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Favourites_and_bookmarks_list_newest_first_and_page_by_link()
+    {
+        var (alice, _) = await _server.SignUpAsync("alice");
+        var (bob, _) = await _server.SignUpAsync("bob");
+        var posts = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            posts.Add(Id(await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = $"post {i}" })));
+        }
+
+        // Favourited in the order 0, 2, 1: the list follows when they were favourited, not posted.
+        foreach (var id in new[] { posts[0], posts[2], posts[1] })
+        {
+            using var favourited = await bob.PostAsync($"/api/v1/statuses/{id}/favourite", null);
+            Assert.Equal(HttpStatusCode.OK, favourited.StatusCode);
+        }
+
+        using var bookmarked = await bob.PostAsync($"/api/v1/statuses/{posts[2]}/bookmark", null);
+        Assert.Equal(HttpStatusCode.OK, bookmarked.StatusCode);
+
+        using var firstPage = await bob.GetAsync("/api/v1/favourites?limit=2");
+        var page = (await firstPage.Content.ReadFromJsonAsync<JsonArray>())!;
+        Assert.Equal([posts[1], posts[2]], page.Select(Id));
+        Assert.True(page.All(s => s!["favourited"]!.GetValue<bool>()));
+        var next = firstPage.Headers.GetValues("Link").Single().Split(',')[0].Trim().TrimStart('<').Split('>')[0];
+        var rest = (await bob.GetFromJsonAsync<JsonArray>(new Uri(next).PathAndQuery))!;
+        Assert.Equal([posts[0]], rest.Select(Id));
+
+        var bookmarks = (await bob.GetFromJsonAsync<JsonArray>("/api/v1/bookmarks"))!;
+        Assert.Equal([posts[2]], bookmarks.Select(Id));
+        Assert.Empty((await alice.GetFromJsonAsync<JsonArray>("/api/v1/favourites"))!);
+    }
+
+    [Fact]
     public async Task Markers_save_and_count_versions()
     {
         var (alice, _) = await _server.SignUpAsync("alice");

@@ -34,8 +34,8 @@ public static class InstancesEndpoints
             },
             Registrations = new InstanceRegistrations(instance.RegistrationsMode != RegistrationsMode.Closed, instance.RegistrationsMode == RegistrationsMode.Approval, null, null, 0, false),
             Contact = new InstanceContact(instance.ContactEmail, null),
-            // 2 would promise grouped notifications, which are not built yet.
-            ApiVersions = new Dictionary<string, int>(StringComparer.Ordinal) { ["mastodon"] = 1 },
+            // 2: grouped notifications (/api/v2/notifications) are served.
+            ApiVersions = new Dictionary<string, int>(StringComparer.Ordinal) { ["mastodon"] = 2 },
         };
         return request.Json(body, MastodonJsonContext.Default.InstanceV2);
     }

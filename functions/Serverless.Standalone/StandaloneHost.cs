@@ -35,6 +35,7 @@ public static class StandaloneHost
         builder.Services.AddServerlessApplication(options);
         // RUN_QUEUE_WORKERS=false serves HTTP only (a web-only process); queued work waits durably.
         builder.Services.AddEmbeddedAdapters(options, runQueuePump: InstanceOptions.ReadBool(builder.Configuration["RUN_QUEUE_WORKERS"], true));
+        builder.Services.AddHostedService<ScheduledStatusesTimer>();
         AddTelemetry(builder);
 
         var app = builder.Build();

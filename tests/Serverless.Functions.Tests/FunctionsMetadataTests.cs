@@ -31,6 +31,9 @@ public sealed class FunctionsMetadataTests
         ["Profile"] = "@{username}/{*path}",
     };
 
+    /// <summary>The timer-triggered function that publishes scheduled statuses and ends polls.</summary>
+    private const string ScheduledStatusesFunctionName = "ScheduledStatuses";
+
     private static readonly string[] AllMethods = ["get", "post", "put", "patch", "delete", "options", "head"];
 
     /// <summary>Function name of each queue's trigger: the queue name with a capital.</summary>
@@ -49,7 +52,7 @@ public sealed class FunctionsMetadataTests
     [MemberData(nameof(Sources))]
     public void Has_exactly_the_expected_functions(string source)
     {
-        var expected = ExpectedHttpRoutes.Keys.Concat(QueueNames.All.Select(QueueFunctionName)).Order(StringComparer.Ordinal);
+        var expected = ExpectedHttpRoutes.Keys.Concat(QueueNames.All.Select(QueueFunctionName)).Append(ScheduledStatusesFunctionName).Order(StringComparer.Ordinal);
         Assert.Equal(expected, Metadata(source).Keys.Order(StringComparer.Ordinal));
     }
 
@@ -101,6 +104,16 @@ public sealed class FunctionsMetadataTests
             Assert.NotEqual("false", trigger["autoCompleteMessages"]?.ToString(), StringComparer.OrdinalIgnoreCase);
             Assert.NotEqual("true", trigger["isSessionsEnabled"]?.ToString(), StringComparer.OrdinalIgnoreCase);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public void Scheduled_work_runs_on_a_timer_every_minute(string source)
+    {
+        var trigger = Assert.Single(Metadata(source)[ScheduledStatusesFunctionName]);
+        Assert.Equal("timerTrigger", (string?)trigger!["type"]);
+        Assert.Equal("In", (string?)trigger["direction"], ignoreCase: true);
+        Assert.Equal("0 * * * * *", (string?)trigger["schedule"]);
     }
 
     [Fact]

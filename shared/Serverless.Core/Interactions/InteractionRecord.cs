@@ -18,6 +18,15 @@ public sealed record InteractionRecord
 
     public IReadOnlyList<int>? Choices { get; init; }
 
+    /// <summary>
+    /// This interaction's own snowflake id: the document id (sortable) of its entries in the
+    /// listing partitions (<see cref="InteractionListings"/>), so that undoing it finds them.
+    /// </summary>
+    public string? EntryId { get; init; }
+
+    /// <summary>The notification it raised, removed again when the interaction is undone (as Mastodon does).</summary>
+    public string? NotificationId { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 }
 

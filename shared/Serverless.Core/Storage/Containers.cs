@@ -45,8 +45,14 @@ public static class Containers
     /// <summary>Per-user small documents: markers (<c>markers:{accountId}</c>), conversations (<c>conversations:{accountId}</c>).</summary>
     public const string UserData = "userdata";
 
+    /// <summary>Versions of edited statuses. pk = status id; id = sortable edit id (the original version sorts first).</summary>
+    public const string StatusEdits = "status_edits";
+
+    /// <summary>Scheduled statuses (pk = account id; id = sortable scheduled status id) and the due index (pk = <c>due</c>; id sorts by due time).</summary>
+    public const string Scheduled = "scheduled";
+
     /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
     public const string Instance = "instance";
 
-    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, Lists, UserData, Instance];
+    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Instance];
 }

@@ -1,0 +1,20 @@
+using Serverless.Core.Interactions;
+using Serverless.Mastodon.Http;
+
+namespace Serverless.Mastodon.Api.V1.Statuses;
+
+/// <summary><c>POST /api/v1/statuses/:id/pin</c> and <c>/unpin</c>: answer with the status as the caller now sees it.</summary>
+public static class PinsEndpoints
+{
+    public static async Task Create(ApiRequest request)
+    {
+        var status = await request.Service<InteractionService>().PinAsync(request.CurrentAccount, request.Route("id"), request.Aborted);
+        await StatusResponses.WriteAsync(request, status.Id);
+    }
+
+    public static async Task Destroy(ApiRequest request)
+    {
+        var status = await request.Service<InteractionService>().UnpinAsync(request.CurrentAccount, request.Route("id"), request.Aborted);
+        await StatusResponses.WriteAsync(request, status.Id);
+    }
+}

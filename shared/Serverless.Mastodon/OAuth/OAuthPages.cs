@@ -15,7 +15,7 @@ internal static class OAuthPages
     private const string Css = """
         *{box-sizing:border-box}
         body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#191b22;color:#ecebf2}
-        main{max-width:26rem;margin:3rem auto;padding:2rem;background:#282c37;border-radius:12px}
+        main{max-width:28rem;margin:3rem auto;padding:2rem;background:#282c37;border-radius:12px}
         h1{font-size:1.4rem;margin:0 0 .25rem}
         .site{color:#9baec8;font-size:.9rem;margin:0 0 1.5rem}
         label{display:block;font-weight:600;margin:1rem 0 .25rem}
@@ -30,7 +30,7 @@ internal static class OAuthPages
         ul.scopes{padding-left:1.2rem}
         ul.scopes li{margin:.2rem 0}
         ul.scopes code{color:#9baec8;font-size:.8rem}
-        .oauth-code{font-family:ui-monospace,monospace;font-size:1.05rem;text-align:center}
+        input.oauth-code{font-family:ui-monospace,monospace;font-size:.85rem;line-height:1.8;padding:.4rem .3rem;text-align:center}
         .who{color:#9baec8}
         a{color:#8c8dff}
         """;

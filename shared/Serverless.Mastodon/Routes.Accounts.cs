@@ -22,6 +22,12 @@ public static partial class Routes
         .Post("/api/v1/accounts/{id}/follow", AccountsEndpoints.Follow, User, "write:follows")
         .Post("/api/v1/accounts/{id}/unfollow", AccountsEndpoints.Unfollow, User, "write:follows")
         .Post("/api/v1/accounts/{id}/note", AccountNotesEndpoints.Create, User, "write:accounts")
+        .Post("/api/v1/accounts/{id}/remove_from_followers", AccountsEndpoints.RemoveFromFollowers, User, "write:follows")
+        .Get("/api/v1/accounts/{id}/featured_tags", AccountsEndpoints.FeaturedTags, Optional, "read:accounts")
+        .Get("/api/v1/accounts", AccountsEndpoints.Index, Optional, "read:accounts")
+        .Delete("/api/v1/profile/avatar", CredentialsEndpoints.DeleteAvatar, User, "write:accounts")
+        .Delete("/api/v1/profile/header", CredentialsEndpoints.DeleteHeader, User, "write:accounts")
+        .Get("/api/v1/endorsements", AccountsEndpoints.Endorsements, User, "read:accounts")
 
         .Get("/api/v1/follow_requests", FollowRequestsEndpoints.Index, User, "read:follows")
         .Post("/api/v1/follow_requests/{id}/authorize", FollowRequestsEndpoints.Authorize, User, "write:follows")

@@ -131,6 +131,34 @@ public sealed partial class ProfileService(
         }
     }
 
+    /// <summary>Removes the uploaded avatar (or header), going back to the default image (<c>DELETE /api/v1/profile/avatar</c>).</summary>
+    public async Task<AccountRecord> RemoveImageAsync(AccountRecord account, bool header, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        for (var attempt = 0; ; attempt++)
+        {
+            var doc = await store.ReadAsync(Containers.Accounts, account.Id, account.Id, StoreJsonContext.Default.AccountRecord, cancellationToken) ?? throw new RecordNotFoundException();
+            var before = doc.Value;
+            var after = header ? before with { HeaderUrl = null, HeaderKey = null } : before with { AvatarUrl = null, AvatarKey = null };
+            if (after == before)
+            {
+                return before;
+            }
+
+            try
+            {
+                await store.ReplaceAsync(Containers.Accounts, account.Id, account.Id, after, StoreJsonContext.Default.AccountRecord, doc.ETag, cancellationToken);
+            }
+            catch (DocumentPreconditionFailedException) when (attempt < 5)
+            {
+                continue;
+            }
+
+            await DeleteReplacedAsync(header ? before.HeaderKey : before.AvatarKey, null);
+            return after;
+        }
+    }
+
     /// <summary>Recognises the image formats Mastodon accepts for avatars and headers by their first bytes.</summary>
     public static (string ContentType, string Extension)? DetectImage(ReadOnlySpan<byte> head)
     {

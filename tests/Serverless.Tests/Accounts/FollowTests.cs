@@ -291,6 +291,20 @@ public sealed class FollowTests : IAsyncLifetime
         Assert.Equal(bobId, Id(familiar[1]));
         Assert.Empty(familiar[1]!["accounts"]!.AsArray());
 
+        // Several accounts at once, in the order asked.
+        var (several, severalResponse) = await GetListAsync(_server.Client, $"/api/v1/accounts?id[]={carolId}&id[]=424242&id[]={aliceId}");
+        severalResponse.Dispose();
+        Assert.Equal([carolId, aliceId], IdsOf(several));
+        var (tags, tagsResponse) = await GetListAsync(_server.Client, $"/api/v1/accounts/{carolId}/featured_tags");
+        tagsResponse.Dispose();
+        Assert.Empty(tags);
+
+        // Carol removes Bob from her followers.
+        var removed = await PostAsync(carol, $"/api/v1/accounts/{bobId}/remove_from_followers");
+        Assert.False(removed["followed_by"]!.GetValue<bool>());
+        Assert.False((await RelationshipAsync(bob, carolId))["following"]!.GetValue<bool>());
+        Assert.Equal(0, (await GetObjectAsync(carol, "/api/v1/accounts/verify_credentials"))["followers_count"]!.GetValue<long>());
+
         // Mastodon's answers to impossible follows.
         var (self, _, selfResponse) = await SendAsync(alice, HttpMethod.Post, $"/api/v1/accounts/{aliceId}/follow");
         selfResponse.Dispose();

@@ -267,6 +267,15 @@ public sealed class ProfileTests : IAsyncLifetime
         }
 
         Assert.Equal(before, (await GetObjectAsync(alice, "/api/v1/accounts/verify_credentials"))["avatar"]!.GetValue<string>());
+
+        // Removing the avatar goes back to the default image and deletes the file.
+        var (removedStatus, removed, removedResponse) = await SendAsync(alice, HttpMethod.Delete, "/api/v1/profile/avatar");
+        removedResponse.Dispose();
+        Assert.Equal(HttpStatusCode.OK, removedStatus);
+        Assert.EndsWith("/avatars/original/missing.png", removed!["avatar"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith(".gif", removed["header"]!.GetValue<string>(), StringComparison.Ordinal);
+        var store = _server.Services.GetRequiredService<IMediaStore>();
+        Assert.Null(await store.OpenReadAsync(new Uri(before).AbsolutePath["/system/".Length..], default));
     }
 
     private static ByteArrayContent File(byte[] bytes, string contentType)

@@ -58,6 +58,38 @@ public static class AccountsEndpoints
         await AccountsResponses.WriteRelationshipAsync(request, id);
     }
 
+    /// <summary><c>GET /api/v1/accounts?id[]=…</c>: several accounts at once, in the order asked; unknown ids are left out.</summary>
+    public static async Task Index(ApiRequest request)
+    {
+        var ids = AccountsResponses.Ids(request);
+        var found = (await request.Service<AccountService>().GetManyAsync(ids, request.Aborted)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var mapper = request.Service<EntityMapper>();
+        await request.Json(ids.Where(found.ContainsKey).Select(id => mapper.ToAccount(found[id])).ToList(), MastodonJsonContext.Default.ListAccount);
+    }
+
+    /// <summary><c>POST /api/v1/accounts/:id/remove_from_followers</c>: makes that account stop following you. Answers the Relationship.</summary>
+    public static async Task RemoveFromFollowers(ApiRequest request)
+    {
+        var id = request.Route("id");
+        var follower = await request.Service<AccountService>().GetAsync(id, request.Aborted) ?? throw ApiException.NotFound();
+        if (await request.Service<FollowService>().IsFollowingAsync(follower.Id, request.CurrentAccount.Id, request.Aborted))
+        {
+            await request.Service<FollowService>().UnfollowAsync(follower, request.CurrentAccount.Id, request.Aborted);
+        }
+
+        await AccountsResponses.WriteRelationshipAsync(request, id);
+    }
+
+    /// <summary><c>GET /api/v1/accounts/:id/featured_tags</c>: featured hashtags are not kept yet, so always an empty list.</summary>
+    public static async Task FeaturedTags(ApiRequest request)
+    {
+        _ = await request.Service<AccountService>().GetAsync(request.Route("id"), request.Aborted) ?? throw ApiException.NotFound();
+        await request.Raw("[]", "application/json; charset=utf-8");
+    }
+
+    /// <summary><c>GET /api/v1/endorsements</c>: featured accounts are not kept yet, so always an empty list.</summary>
+    public static Task Endorsements(ApiRequest request) => request.Raw("[]", "application/json; charset=utf-8");
+
     /// <summary><c>POST /api/v1/accounts/:id/unfollow</c>: stops following or withdraws a request. Answers the Relationship.</summary>
     public static async Task Unfollow(ApiRequest request)
     {

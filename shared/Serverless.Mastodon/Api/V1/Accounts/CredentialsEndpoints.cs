@@ -59,6 +59,18 @@ public static class CredentialsEndpoints
         }
     }
 
+    /// <summary><c>DELETE /api/v1/profile/avatar</c>: back to the default avatar. Answers the CredentialAccount.</summary>
+    public static Task DeleteAvatar(ApiRequest request) => RemoveImageAsync(request, header: false);
+
+    /// <summary><c>DELETE /api/v1/profile/header</c>: back to the default header. Answers the CredentialAccount.</summary>
+    public static Task DeleteHeader(ApiRequest request) => RemoveImageAsync(request, header: true);
+
+    private static async Task RemoveImageAsync(ApiRequest request, bool header)
+    {
+        var account = await request.Service<ProfileService>().RemoveImageAsync(request.CurrentAccount, header, request.Aborted);
+        await request.Json(request.Service<EntityMapper>().ToCredentialAccount(account, request.CurrentUser), MastodonJsonContext.Default.CredentialAccount);
+    }
+
     /// <summary>
     /// Reads <c>fields_attributes</c> as Mastodon accepts it: <c>fields_attributes[0][name]=…</c>
     /// (an object keyed by index) or a JSON array of <c>{name, value}</c>. Rows with neither a name

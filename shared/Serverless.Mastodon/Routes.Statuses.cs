@@ -12,6 +12,7 @@ public static partial class Routes
     static partial void MapStatuses(RouteTable table)
     {
         table
+            .Get("/api/v1/statuses", StatusesEndpoints.Index, Optional, "read:statuses")
             .Put("/api/v1/statuses/{id}", StatusesEndpoints.Update, User, "write:statuses")
             .Delete("/api/v1/statuses/{id}", StatusesEndpoints.Delete, User, "write:statuses")
             .Get("/api/v1/statuses/{id}/context", StatusActions.ContextsEndpoints.Show, Optional, "read:statuses")

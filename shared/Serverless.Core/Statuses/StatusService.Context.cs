@@ -84,6 +84,18 @@ public sealed partial class StatusService
         return (ancestors, descendants, authors);
     }
 
+    /// <summary>
+    /// Puts a reply in its thread's index, so that contexts find it. Posting does this itself;
+    /// other writers of replies (statuses arriving by federation) call it. Idempotent.
+    /// </summary>
+    public Task IndexInThreadAsync(StatusRecord status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status.InReplyToId is null
+            ? Task.CompletedTask
+            : store.UpsertAsync(Containers.Statuses, ThreadKeys.Replies(status.ConversationId ?? status.InReplyToId), SnowflakeIds.Sortable(status.Id), new ThreadEntry(status.Id, status.AccountId, status.InReplyToId), StoreJsonContext.Default.ThreadEntry, ifMatch: null, cancellationToken);
+    }
+
     private async Task<IReadOnlyList<ThreadEntry>> ThreadEntriesAsync(string conversationId, CancellationToken cancellationToken)
     {
         var entries = new List<ThreadEntry>();

@@ -168,7 +168,7 @@ public sealed partial class StatusService(
             await store.CreateAsync(Containers.Statuses, id, id, status, StoreJsonContext.Default.StatusRecord, cancellationToken);
             if (parent is not null)
             {
-                await store.UpsertAsync(Containers.Statuses, ThreadKeys.Replies(conversationId), SnowflakeIds.Sortable(id), new ThreadEntry(id, author.Id, parent.Id), StoreJsonContext.Default.ThreadEntry, ifMatch: null, cancellationToken);
+                await IndexInThreadAsync(status, cancellationToken);
             }
 
             await queue.SendJsonAsync(QueueNames.Fanout, new FanoutMessage(FanoutEvents.Create, id), StoreJsonContext.Default.FanoutMessage, cancellationToken);

@@ -42,6 +42,35 @@ public sealed class StatusLifecycleTests(StatusesServerFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Known_remote_accounts_are_mentioned_and_unknown_ones_stay_text()
+    {
+        var (alice, _, _) = await fixture.UserAsync("alice");
+        var remote = await StoreRemoteAccountAsync("dana", "remote.example");
+
+        var status = await PostStatusAsync(alice, "hello @dana@remote.example and @erin@remote.example");
+        Assert.Contains("<a href=\"https://remote.example/@dana\" class=\"u-url mention\">@<span>dana</span></a>", status["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("and @erin@remote.example</p>", status["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        var mention = Assert.Single(status["mentions"]!.AsArray());
+        Assert.Equal(remote, Id(mention));
+        Assert.Equal("dana@remote.example", mention!["acct"]!.GetValue<string>());
+        Assert.Empty(await NotificationsAsync(Server, remote));
+    }
+
+    [Fact]
+    public async Task Several_statuses_are_fetched_at_once_leaving_out_what_the_caller_may_not_see()
+    {
+        var (alice, _, _) = await fixture.UserAsync("alice");
+        var (bob, _, _) = await fixture.UserAsync("bob");
+        var first = await PostStatusAsync(alice, "one");
+        var second = await PostStatusAsync(alice, "two", "private");
+        var third = await PostStatusAsync(alice, "three", "unlisted");
+
+        var path = $"/api/v1/statuses?id[]={Id(third)}&id[]={Id(second)}&id[]=999&id[]={Id(first)}";
+        Assert.Equal([Id(third), Id(first)], (await GetListAsync(bob, path)).Select(Id));
+        Assert.Equal([Id(third), Id(second), Id(first)], (await GetListAsync(alice, path)).Select(Id));
+    }
+
+    [Fact]
     public async Task The_character_limit_counts_urls_as_23_and_remote_mentions_by_username()
     {
         var (alice, _, _) = await fixture.UserAsync("alice");
@@ -211,6 +240,26 @@ public sealed class StatusLifecycleTests(StatusesServerFixture fixture) : IClass
         Assert.Equal(
             (HttpStatusCode.UnprocessableEntity, "Validation failed: Text can't be blank"),
             await ErrorAsync(alice, HttpMethod.Put, $"/api/v1/statuses/{id}", new JsonObject { ["status"] = "" }));
+    }
+
+    /// <summary>A remote account as federation would leave it: the record and its <c>acct:</c> lookup.</summary>
+    private async Task<string> StoreRemoteAccountAsync(string username, string domain)
+    {
+        var store = Server.Services.GetRequiredService<IDocumentStore>();
+        var id = Server.Services.GetRequiredService<Core.Ids.SnowflakeIds>().NextString();
+        var account = new Core.Accounts.AccountRecord
+        {
+            Id = id,
+            Username = username,
+            Domain = domain,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Uri = $"https://{domain}/users/{username}",
+            Url = $"https://{domain}/@{username}",
+        };
+        await store.CreateAsync(Containers.Accounts, id, id, account, StoreJsonContext.Default.AccountRecord, CancellationToken.None);
+        var key = Core.Accounts.AccountService.UsernameKey($"{username}@{domain}");
+        await store.CreateAsync(Containers.Lookups, key, key, new Core.Accounts.LookupRecord(key, id), StoreJsonContext.Default.LookupRecord, CancellationToken.None);
+        return id;
     }
 
     /// <summary>An upload as the media API would leave it, written straight to the store (uploading is another area's).</summary>

@@ -60,6 +60,29 @@ public static class StatusesEndpoints
         await StatusResponses.WriteAsync(request, status.Id);
     }
 
+    /// <summary>Statuses one request of <c>GET /api/v1/statuses?id[]=</c> may ask for.</summary>
+    public const int MaxMultipleIds = 20;
+
+    /// <summary>
+    /// <c>GET /api/v1/statuses?id[]=…</c>: several statuses at once, in the order asked, leaving out
+    /// those that do not exist or that the caller may not see (one batch read, one of follow edges).
+    /// </summary>
+    public static async Task Index(ApiRequest request)
+    {
+        var ids = request.Params.GetStrings("id").Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count > MaxMultipleIds)
+        {
+            throw ApiException.Unprocessable($"Validation failed: Id can't contain more than {MaxMultipleIds} items");
+        }
+
+        var viewer = request.Account;
+        var found = await request.Service<StatusService>().GetManyAsync(ids, request.Aborted);
+        var followed = await request.Service<StatusAccess>().FollowedAmongAsync(viewer, found.Where(s => s.Visibility == Visibility.Private).Select(s => s.AccountId), request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync(ids, viewer, s => StatusAccess.CanSee(s, viewer, followed), request.Aborted);
+        var mapper = request.Service<EntityMapper>();
+        await request.Json(views.Select(mapper.ToStatus).ToList(), MastodonJsonContext.Default.ListStatus);
+    }
+
     /// <summary><c>PUT /api/v1/statuses/:id</c>: edits text, content warning, sensitivity, language, media and poll, keeping the history.</summary>
     public static async Task Update(ApiRequest request)
     {

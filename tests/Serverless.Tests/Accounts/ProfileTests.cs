@@ -58,12 +58,17 @@ public sealed class ProfileTests : IAsyncLifetime
         Assert.Empty(await StatusIdsAsync(_server.Client, bobId, "only_media=true"));
         Assert.Empty(await StatusIdsAsync(_server.Client, bobId, "pinned=true"));
 
-        // Pins come from the interactions container (the pin endpoint writes them there).
-        var store = _server.Services.GetRequiredService<IDocumentStore>();
-        await store.CreateAsync(Containers.Interactions, bobId, InteractionKeys.Of(InteractionKeys.Pin, plain), new InteractionRecord { AccountId = bobId, Kind = InteractionKeys.Pin, TargetId = plain, CreatedAt = DateTimeOffset.UtcNow }, StoreJsonContext.Default.InteractionRecord, default);
-        await store.CreateAsync(Containers.Interactions, bobId, InteractionKeys.Of(InteractionKeys.Pin, followersOnly), new InteractionRecord { AccountId = bobId, Kind = InteractionKeys.Pin, TargetId = followersOnly, CreatedAt = DateTimeOffset.UtcNow }, StoreJsonContext.Default.InteractionRecord, default);
+        // Pinned posts, most recently pinned first; a follower also sees the pinned private one.
+        await PostAsync(bob, $"/api/v1/statuses/{plain}/pin");
+        await PostAsync(bob, $"/api/v1/statuses/{followersOnly}/pin");
         Assert.Equal(new[] { plain }, await StatusIdsAsync(_server.Client, bobId, "pinned=true"));
         Assert.Equal(new[] { followersOnly, plain }, await StatusIdsAsync(erin, bobId, "pinned=true"));
+        var (ownPins, ownPinsResponse) = await GetListAsync(bob, $"/api/v1/accounts/{bobId}/statuses?pinned=true&limit=1");
+        Assert.True(ownPins.Single()!["pinned"]!.GetValue<bool>());
+        var (olderPins, olderPinsResponse) = await GetListAsync(bob, Link(ownPinsResponse, "next")!);
+        ownPinsResponse.Dispose();
+        olderPinsResponse.Dispose();
+        Assert.Equal([plain], IdsOf(olderPins));
 
         // Anonymous paging through Link: the hidden posts leave no gaps and no repeats.
         var seen = new List<string>();

@@ -23,9 +23,6 @@ public static class AccountStatusesEndpoints
     /// <summary>Entries read per page at most: filters and visibility drop some, so a page reads ahead.</summary>
     public const int MaxScan = 120;
 
-    /// <summary>Pins read at once (Mastodon allows five per account).</summary>
-    public const int MaxPins = 40;
-
     public static async Task Index(ApiRequest request)
     {
         var account = await request.Service<AccountService>().GetAsync(request.Route("id"), request.Aborted) ?? throw ApiException.NotFound();
@@ -85,23 +82,32 @@ public static class AccountStatusesEndpoints
         await WriteAsync(request, shown);
     }
 
-    /// <summary>The account's pinned statuses (interactions of kind <c>pin</c>), most recently pinned first; one page only.</summary>
+    /// <summary>
+    /// The account's pinned statuses from the interactions area's <c>pins:{accountId}</c> listing,
+    /// most recently pinned first, paged through <c>Link</c> on the pins' own ids as Mastodon does.
+    /// </summary>
     private static async Task WritePinnedAsync(ApiRequest request, AccountRecord account, PageRequest page, Func<StatusRecord, bool> wanted)
     {
-        if (page.MaxId is not null || page.MinId is not null || page.SinceId is not null)
+        var ascending = page.MinId is not null;
+        var query = new DocumentQuery(InteractionListings.Pins(account.Id))
         {
-            // Pins fit on one page; a client following a cursor has seen them all.
-            await WriteAsync(request, []);
-            return;
+            IdBefore = page.MaxId is { } max && SnowflakeIds.TryParse(max, out var maxId) ? SnowflakeIds.Sortable(maxId) : null,
+            IdAfter = (page.MinId ?? page.SinceId) is { } after && SnowflakeIds.TryParse(after, out var afterId) ? SnowflakeIds.Sortable(afterId) : null,
+            Descending = !ascending,
+            Limit = page.Limit,
+        };
+        var pins = (await request.Service<IDocumentStore>().QueryAsync(Containers.Interactions, query, StoreJsonContext.Default.InteractionListEntry, request.Aborted)).Items.ToList();
+        if (ascending)
+        {
+            pins.Reverse();
         }
 
-        var pins = await request.Service<IDocumentStore>().QueryAsync(
-            Containers.Interactions,
-            new DocumentQuery(account.Id) { Limit = MaxPins, Filters = [new FieldFilter("kind", System.Text.Json.Nodes.JsonValue.Create(InteractionKeys.Pin))] },
-            StoreJsonContext.Default.InteractionRecord,
-            request.Aborted);
-        var ids = pins.Items.Select(p => p.Value).OrderByDescending(p => p.CreatedAt).Select(p => p.TargetId).Take(page.Limit).ToList();
-        var views = await request.Service<TimelineService>().RenderAsync(ids, request.Account, wanted, request.Aborted);
+        if (pins.Count > 0)
+        {
+            request.LinkHeader(SnowflakeIds.Unpad(pins[0].Id), SnowflakeIds.Unpad(pins[^1].Id));
+        }
+
+        var views = await request.Service<TimelineService>().RenderAsync(pins.Select(p => p.Value.StatusId).ToList(), request.Account, wanted, request.Aborted);
         await WriteAsync(request, views);
     }
 

@@ -238,12 +238,13 @@ public sealed partial class MediaService
             State = processed.State,
             ContentType = processed.ContentType,
             FileKey = processed.FileKey,
-            PreviewKey = processed.PreviewKey,
+            // A thumbnail set by PUT while a video was processing is newer than the one uploaded with it.
+            PreviewKey = current.PreviewKey ?? processed.PreviewKey,
             Width = processed.Width,
             Height = processed.Height,
-            PreviewWidth = processed.PreviewWidth,
-            PreviewHeight = processed.PreviewHeight,
-            Blurhash = processed.Blurhash,
+            PreviewWidth = current.PreviewKey is null ? processed.PreviewWidth : current.PreviewWidth,
+            PreviewHeight = current.PreviewKey is null ? processed.PreviewHeight : current.PreviewHeight,
+            Blurhash = current.PreviewKey is null ? processed.Blurhash : current.Blurhash,
             Size = processed.Size,
             Error = null,
         }, cancellationToken);
@@ -254,6 +255,11 @@ public sealed partial class MediaService
             await DeleteQuietlyAsync(processed.FileKey, cancellationToken);
             await DeleteQuietlyAsync(processed.PreviewKey, cancellationToken);
             return saved;
+        }
+
+        if (saved.PreviewKey != processed.PreviewKey)
+        {
+            await DeleteQuietlyAsync(processed.PreviewKey, cancellationToken);
         }
 
         await DeleteQuietlyAsync(MediaKeys.Upload(id), cancellationToken);
@@ -276,11 +282,48 @@ public sealed partial class MediaService
         return media is not null && media.AccountId == accountId && media.StatusId is null ? media : throw new RecordNotFoundException();
     }
 
-    /// <summary>Sets the description and focal point of an unattached upload; null leaves a value unchanged, "" clears the description.</summary>
-    public async Task<MediaAttachmentRecord> UpdateAsync(string accountId, string id, string? description, string? focus, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the description, focal point and (for video and audio) thumbnail of an unattached
+    /// upload; null leaves a value unchanged, "" clears the description.
+    /// </summary>
+    public async Task<MediaAttachmentRecord> UpdateAsync(string accountId, string id, string? description, string? focus, CancellationToken cancellationToken, UploadedFile? thumbnail = null)
     {
         var media = await GetUnattachedAsync(accountId, id, cancellationToken);
         var operations = new List<PatchOperation>();
+        string? replacedPreview = null;
+        if (thumbnail is { Length: > 0 })
+        {
+            if (media.Type is not (MediaTypes.Video or MediaTypes.Audio))
+            {
+                throw new ValidationFailedException("Validation failed: Thumbnail must be blank");
+            }
+
+            var format = await CheckFileAsync(thumbnail, "Thumbnail", cancellationToken);
+            if (!format.IsImage)
+            {
+                throw new ValidationFailedException("Validation failed: Thumbnail content type is invalid");
+            }
+
+            ProcessedRendition small;
+            try
+            {
+                await using var stream = thumbnail.Open();
+                small = Images.ProcessThumbnail(stream, format);
+            }
+            catch (MediaProcessingException)
+            {
+                throw new ValidationFailedException("File type of uploaded media could not be verified");
+            }
+
+            var key = $"media_attachments/files/{id}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}/small.{small.Extension}";
+            await PutAsync(key, small.Content, small.ContentType, cancellationToken);
+            operations.Add(PatchOperation.Set("/previewKey", JsonValue.Create(key)));
+            operations.Add(PatchOperation.Set("/previewWidth", JsonValue.Create(small.Width)));
+            operations.Add(PatchOperation.Set("/previewHeight", JsonValue.Create(small.Height)));
+            operations.Add(PatchOperation.Set("/blurhash", JsonValue.Create(small.Blurhash)));
+            replacedPreview = media.PreviewKey;
+        }
+
         if (description is not null)
         {
             var text = ValidateDescription(description);
@@ -309,6 +352,7 @@ public sealed partial class MediaService
             throw new RecordNotFoundException();
         }
 
+        await DeleteQuietlyAsync(replacedPreview, cancellationToken);
         return await FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException();
     }
 

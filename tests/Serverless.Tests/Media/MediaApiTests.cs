@@ -162,6 +162,11 @@ public sealed class MediaApiTests : IAsyncLifetime
         using var badFocus = await alice.PutAsJsonAsync($"/api/v1/media/{id}", new JsonObject { ["focus"] = "2,0" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badFocus.StatusCode);
 
+        using var thumbnailForm = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Png(5, 5)), "thumbnail", "t.png" } };
+        using var thumbnailOnImage = await alice.PutAsync($"/api/v1/media/{id}", thumbnailForm);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, thumbnailOnImage.StatusCode);
+        Assert.Equal("Validation failed: Thumbnail must be blank", await ErrorAsync(thumbnailOnImage));
+
         var unchanged = await alice.GetFromJsonAsync<JsonObject>($"/api/v1/media/{id}");
         Assert.Equal("Form", unchanged!["description"]!.GetValue<string>());
     }
@@ -313,6 +318,21 @@ public sealed class MediaApiTests : IAsyncLifetime
         using var head = await _server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(video.Length, head.Content.Headers.ContentLength);
+
+        // A new thumbnail through PUT replaces the preview (and its blurhash).
+        using var form = new MultipartFormDataContent();
+        var thumbnail = new ByteArrayContent(TestImages.Png(300, 300));
+        thumbnail.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(thumbnail, "thumbnail", "cover.png");
+        using var put = await alice.PutAsync($"/api/v1/media/{id}", form);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var updated = (await put.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.NotEqual(ready["preview_url"]!.GetValue<string>(), updated["preview_url"]!.GetValue<string>());
+        Assert.Equal(300, updated["meta"]!["small"]!["width"]!.GetValue<int>());
+        Assert.Equal((300, 300), Size(await _server.Client.GetByteArrayAsync(updated["preview_url"]!.GetValue<string>())));
+        using var oldPreview = await _server.Client.GetAsync(ready["preview_url"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, oldPreview.StatusCode);
+        Assert.Equal(url, updated["url"]!.GetValue<string>());
     }
 
     [Fact]
@@ -383,6 +403,39 @@ public sealed class MediaApiTests : IAsyncLifetime
         await Assert.ThrowsAsync<ValidationFailedException>(() => service.AttachAsync(accountId, [firstId], "2", CancellationToken.None));
         using var notDeletable = await alice.DeleteAsync($"/api/v1/media/{firstId}");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, notDeletable.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_status_posted_with_media_ids_shows_its_attachments_in_order()
+    {
+        var (alice, _) = await _server.SignUpAsync("liam");
+        var (_, first) = await UploadAsync(alice, "/api/v2/media", TestImages.Png(20, 10), "a.png", "image/png", new() { ["description"] = "First" });
+        var (_, second) = await UploadAsync(alice, "/api/v1/media", TestImages.Jpeg(10, 20), "b.jpg", "image/jpeg");
+        var (firstId, secondId) = (first["id"]!.GetValue<string>(), second["id"]!.GetValue<string>());
+
+        using var posted = await alice.PostAsync("/api/v1/statuses", new FormUrlEncodedContent([new("status", "With pictures"), new("media_ids[]", secondId), new("media_ids[]", firstId)]));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        var status = (await posted.Content.ReadFromJsonAsync<JsonObject>())!;
+        var attachments = status["media_attachments"]!.AsArray();
+        Assert.Equal([secondId, firstId], attachments.Select(a => a!["id"]!.GetValue<string>()));
+        Assert.Equal(second["url"]!.GetValue<string>(), attachments[0]!["url"]!.GetValue<string>());
+        Assert.Equal("First", attachments[1]!["description"]!.GetValue<string>());
+        Assert.Equal(first["blurhash"]!.GetValue<string>(), attachments[1]!["blurhash"]!.GetValue<string>());
+
+        var shown = await alice.GetFromJsonAsync<JsonObject>($"/api/v1/statuses/{status["id"]}");
+        Assert.Equal(2, shown!["media_attachments"]!.AsArray().Count);
+
+        // An upload that did not finish processing (here: failed) cannot be attached, as in Mastodon.
+        var (_, broken) = await UploadAsync(alice, "/api/v2/media", TestImages.PngHeaderOnly(2000, 2000), "broken.png", "image/png");
+        var brokenId = broken["id"]!.GetValue<string>();
+        await StandaloneServer.EventuallyAsync(async () =>
+        {
+            using var response = await alice.GetAsync($"/api/v1/media/{brokenId}");
+            return response.StatusCode == HttpStatusCode.UnprocessableEntity ? response.StatusCode.ToString() : null;
+        });
+        using var refused = await alice.PostAsJsonAsync("/api/v1/statuses", new JsonObject { ["status"] = "Broken", ["media_ids"] = new JsonArray(brokenId) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal("Cannot attach files that have not finished processing. Try again in a moment!", await ErrorAsync(refused));
     }
 
     private static async Task<string> AccountIdAsync(HttpClient client) =>

@@ -34,7 +34,7 @@ public static class MediaEndpoints
         await RenderWithState(request, media);
     }
 
-    /// <summary><c>PUT /api/v1/media/:id</c>: description and focal point.</summary>
+    /// <summary><c>PUT /api/v1/media/:id</c>: description, focal point, and the thumbnail of a video or audio file.</summary>
     public static async Task Update(ApiRequest request)
     {
         var service = request.Service<MediaService>();
@@ -45,7 +45,7 @@ public static class MediaEndpoints
             throw ApiException.Unprocessable(ProcessingError);
         }
 
-        media = await service.UpdateAsync(request.CurrentAccount.Id, id, request.Params.GetString("description"), request.Params.GetString("focus"), request.Aborted);
+        media = await service.UpdateAsync(request.CurrentAccount.Id, id, request.Params.GetString("description"), request.Params.GetString("focus"), request.Aborted, Uploaded(request.Params.GetFile("thumbnail")));
         await RenderWithState(request, media);
     }
 

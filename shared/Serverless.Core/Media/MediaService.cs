@@ -155,8 +155,9 @@ public sealed partial class MediaService
                 // Not the file's fault (storage, say): the queue tries again, and the client polls as for a large file.
                 LogInlineFailed(_logger, ex, id);
             }
-            catch when (processing == Processing.Inline)
+            catch
             {
+                // Synchronous uploads (and any cancelled one) leave nothing behind.
                 await DiscardAsync(record, CancellationToken.None);
                 throw;
             }
@@ -223,9 +224,8 @@ public sealed partial class MediaService
                 await Files.PutAsync(fileKey, upload.Content, format.ContentType, cancellationToken);
                 processed = media with { State = MediaStates.Ready, FileKey = fileKey, Error = null };
                 await using var thumbnail = await Files.OpenReadAsync(MediaKeys.UploadThumbnail(id), cancellationToken);
-                if (thumbnail is not null && MediaKeys.FormatOf(thumbnail.ContentType) is { IsImage: true } thumbnailFormat)
+                if (thumbnail is not null && MediaKeys.FormatOf(thumbnail.ContentType) is { IsImage: true } thumbnailFormat && TryThumbnail(thumbnail.Content, thumbnailFormat, id) is { } small)
                 {
-                    var small = Images.ProcessThumbnail(thumbnail.Content, thumbnailFormat);
                     var smallKey = $"{folder}/small.{small.Extension}";
                     await PutAsync(smallKey, small.Content, small.ContentType, cancellationToken);
                     processed = processed with { PreviewKey = smallKey, PreviewWidth = small.Width, PreviewHeight = small.Height, Blurhash = small.Blurhash };
@@ -265,6 +265,20 @@ public sealed partial class MediaService
         await DeleteQuietlyAsync(MediaKeys.Upload(id), cancellationToken);
         await DeleteQuietlyAsync(MediaKeys.UploadThumbnail(id), cancellationToken);
         return saved;
+    }
+
+    /// <summary>A broken thumbnail costs the video its preview, not the video itself.</summary>
+    private ProcessedRendition? TryThumbnail(Stream content, SniffedMedia format, string id)
+    {
+        try
+        {
+            return Images.ProcessThumbnail(content, format);
+        }
+        catch (MediaProcessingException ex)
+        {
+            LogUnprocessable(_logger, id, "thumbnail: " + ex.Message);
+            return null;
+        }
     }
 
     /// <summary>Marks an upload that cannot be processed as failed; clients then get 422 for it.</summary>

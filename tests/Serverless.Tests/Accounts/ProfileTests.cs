@@ -251,6 +251,12 @@ public sealed class ProfileTests : IAsyncLifetime
                 Assert.Equal(png, copy.ToArray());
             }
 
+            // And the /system/ route serves it at that URL.
+            using var served = await _server.Client.GetAsync(new Uri(avatar).PathAndQuery);
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal("image/png", served.Content.Headers.ContentType!.MediaType);
+            Assert.Equal(png, await served.Content.ReadAsByteArrayAsync());
+
             // A new avatar replaces the old file.
             using var second = new MultipartFormDataContent { { File(PngSignature.Concat(new byte[10]).ToArray(), "image/png"), "avatar", "again.png" } };
             var (secondStatus, secondBody, secondResponse) = await SendAsync(alice, HttpMethod.Patch, "/api/v1/accounts/update_credentials", second);

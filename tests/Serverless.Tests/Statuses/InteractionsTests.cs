@@ -108,6 +108,27 @@ public sealed class InteractionsTests(StatusesServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Deleting_a_reblog_is_an_unreblog()
+    {
+        var (alice, _, _) = await fixture.UserAsync("alice");
+        var (bob, _, _) = await fixture.UserAsync("bob");
+        var original = await PostStatusAsync(alice, "boost and regret");
+        var reblog = await PostAsync(bob, $"/api/v1/statuses/{Id(original)}/reblog");
+
+        await ExpectAsync(alice, HttpMethod.Delete, $"/api/v1/statuses/{Id(reblog)}", HttpStatusCode.NotFound);
+        var deleted = (await ExpectAsync(bob, HttpMethod.Delete, $"/api/v1/statuses/{Id(reblog)}", HttpStatusCode.OK)).AsObject();
+        Assert.Equal(Id(original), Id(deleted["reblog"]));
+
+        var seen = await GetAsync(bob, $"/api/v1/statuses/{Id(original)}");
+        Assert.False(seen["reblogged"]!.GetValue<bool>());
+        Assert.Equal(0, seen["reblogs_count"]!.GetValue<long>());
+        Assert.Empty(await GetListAsync(bob, $"/api/v1/statuses/{Id(original)}/reblogged_by"));
+
+        // And it can be reblogged again.
+        Assert.NotEqual(Id(reblog), Id(await PostAsync(bob, $"/api/v1/statuses/{Id(original)}/reblog")));
+    }
+
+    [Fact]
     public async Task Direct_and_others_private_statuses_cannot_be_reblogged()
     {
         var (alice, _, _) = await fixture.UserAsync("alice");

@@ -27,7 +27,9 @@ public sealed class EmbeddedServiceCollectionTests : IDisposable
         await using var services = new ServiceCollection().AddEmbeddedAdapters(options).BuildServiceProvider();
 
         Assert.True(Directory.Exists(dataDirectory));
-        Assert.Same(services.GetRequiredService<SqliteDocumentStore>(), services.GetRequiredService<IDocumentStore>());
+        // The document port is the read cache in front of the one SQLite store.
+        var documents = Assert.IsType<CachingDocumentStore>(services.GetRequiredService<IDocumentStore>());
+        Assert.Same(services.GetRequiredService<SqliteDocumentStore>(), documents.Inner);
         Assert.Same(services.GetRequiredService<SqliteWorkQueue>(), services.GetRequiredService<IWorkQueue>());
         Assert.Same(services.GetRequiredService<FileSystemMediaStore>(), services.GetRequiredService<IMediaStore>());
         Assert.Same(services.GetRequiredService<InProcessStreamHub>(), services.GetRequiredService<IStreamPublisher>());

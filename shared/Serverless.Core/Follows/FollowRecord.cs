@@ -34,6 +34,9 @@ public sealed record FollowRecord
     /// <summary>Languages the follower wants from the target at home; null means all.</summary>
     public IReadOnlyList<string>? Languages { get; init; }
 
+    /// <summary>The follow (or follow_request) notification it raised, dismissed when the edge goes, as Mastodon destroys it with the follow.</summary>
+    public string? NotificationId { get; init; }
+
     /// <summary>The follower's shared inbox (or inbox), for delivery fan-out; null for local followers.</summary>
     public string? InboxUrl { get; init; }
 

@@ -87,7 +87,7 @@ public sealed partial class FollowService(
             if (target.Locked)
             {
                 await CreateRequestAsync(edge, cancellationToken);
-                await notifications.NotifyAsync(target.Id, NotificationTypes.FollowRequest, follower.Id, null, cancellationToken);
+                await NotifyAsync(edge, FollowRecord.RequestedPartition(follower.Id), NotificationTypes.FollowRequest, cancellationToken);
                 return;
             }
 
@@ -100,7 +100,7 @@ public sealed partial class FollowService(
             return;
         }
 
-        await notifications.NotifyAsync(target.Id, NotificationTypes.Follow, follower.Id, null, cancellationToken);
+        await NotifyAsync(edge, FollowRecord.FollowingPartition(follower.Id), NotificationTypes.Follow, cancellationToken);
         await MergeIntoHomeAsync(edge, cancellationToken);
     }
 
@@ -116,6 +116,7 @@ public sealed partial class FollowService(
             await store.DeleteAsync(Containers.Follows, FollowRecord.FollowersPartition(target.Id), FollowRecord.ListId(edge.Value), ifMatch: null, cancellationToken);
             await store.DeleteAsync(Containers.Follows, FollowRecord.FollowingListPartition(follower.Id), FollowRecord.ListId(edge.Value), ifMatch: null, cancellationToken);
             await AddCountersAsync(follower.Id, target.Id, -1, cancellationToken);
+            await DismissAsync(edge.Value, cancellationToken);
             await UnmergeFromHomeAsync(follower.Id, target.Id, cancellationToken);
         }
 
@@ -130,7 +131,7 @@ public sealed partial class FollowService(
     {
         ArgumentNullException.ThrowIfNull(target);
         var request = await ReadAsync(FollowRecord.RequestedPartition(requesterId), target.Id, cancellationToken) ?? throw new RecordNotFoundException();
-        var edge = request.Value with { Id = ids.NextString(), CreatedAt = time.GetUtcNow() };
+        var edge = request.Value with { Id = ids.NextString(), CreatedAt = time.GetUtcNow(), NotificationId = null };
         var created = true;
         try
         {
@@ -375,6 +376,7 @@ public sealed partial class FollowService(
         {
             await store.DeleteAsync(Containers.Follows, FollowRecord.FollowRequestsPartition(request.Value.TargetAccountId), FollowRecord.ListId(request.Value), ifMatch: null, cancellationToken);
             await PatchCounterAsync(request.Value.TargetAccountId, "/followRequestsCount", -1, cancellationToken);
+            await DismissAsync(request.Value, cancellationToken);
         }
     }
 
@@ -417,6 +419,34 @@ public sealed partial class FollowService(
             }
 
             return;
+        }
+    }
+
+    /// <summary>Notifies the target and remembers the notification on the point-readable copy, so that undoing the edge can take it back.</summary>
+    private async Task NotifyAsync(FollowRecord edge, string partition, string type, CancellationToken cancellationToken)
+    {
+        var notification = await notifications.NotifyAsync(edge.TargetAccountId, type, edge.AccountId, null, cancellationToken);
+        if (notification is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.PatchAsync(Containers.Follows, partition, edge.TargetAccountId, [PatchOperation.Set("/notificationId", System.Text.Json.Nodes.JsonValue.Create(notification.Id))], ifMatch: null, cancellationToken);
+        }
+        catch (DocumentNotFoundException)
+        {
+            // Undone meanwhile: the notification goes too.
+            await notifications.DismissAsync(edge.TargetAccountId, notification.Id, cancellationToken);
+        }
+    }
+
+    private async Task DismissAsync(FollowRecord edge, CancellationToken cancellationToken)
+    {
+        if (edge.NotificationId is { } id)
+        {
+            await notifications.DismissAsync(edge.TargetAccountId, id, cancellationToken);
         }
     }
 

@@ -70,6 +70,9 @@ public sealed class FollowTests : IAsyncLifetime
         Assert.Equal(0, (await GetObjectAsync(alice, $"/api/v1/accounts/{Id(bobAccount)}"))["followers_count"]!.GetValue<long>());
         Assert.Equal(0, (await GetObjectAsync(alice, "/api/v1/accounts/verify_credentials"))["following_count"]!.GetValue<long>());
         Assert.False((await RelationshipAsync(bob, Id(aliceAccount)))["followed_by"]!.GetValue<bool>());
+
+        // As in Mastodon, the follow notification goes with the follow.
+        Assert.DoesNotContain(await NotificationsAsync(_server, Id(bobAccount)), n => n.Type == NotificationTypes.Follow);
     }
 
     [Fact]
@@ -145,6 +148,10 @@ public sealed class FollowTests : IAsyncLifetime
         homeResponse.Dispose();
         Assert.Contains(Id(secret), IdsOf(home));
 
+        // A handled request's notification is gone; the pending one stays.
+        var requestNotifications = (await NotificationsAsync(_server, carolId)).Where(n => n.Type == NotificationTypes.FollowRequest).ToList();
+        Assert.Equal(Id(daveAccount), Assert.Single(requestNotifications).FromAccountId);
+
         var rejected = await PostAsync(carol, $"/api/v1/follow_requests/{Id(daveAccount)}/reject");
         Assert.False(rejected["followed_by"]!.GetValue<bool>());
         Assert.False(rejected["requested_by"]!.GetValue<bool>());
@@ -156,6 +163,7 @@ public sealed class FollowTests : IAsyncLifetime
         noneResponse.Dispose();
         Assert.Empty(none);
         Assert.Equal(0, (await GetObjectAsync(carol, "/api/v1/accounts/verify_credentials"))["source"]!["follow_requests_count"]!.GetValue<long>());
+        Assert.DoesNotContain(await NotificationsAsync(_server, carolId), n => n.Type == NotificationTypes.FollowRequest);
 
         var (missingStatus, _, missingResponse) = await SendAsync(carol, HttpMethod.Post, $"/api/v1/follow_requests/{Id(daveAccount)}/authorize");
         missingResponse.Dispose();

@@ -30,8 +30,12 @@ public sealed partial class ProfileService(
     public const long MaxAvatarBytes = 2 * 1024 * 1024;
     public const long MaxHeaderBytes = 16 * 1024 * 1024;
 
-    /// <summary>Pending follow requests accepted when an account is unlocked (Mastodon accepts them all, in the background).</summary>
-    public const int UnlockAuthorizeLimit = 200;
+    /// <summary>
+    /// Pending follow requests accepted when an account is unlocked. Mastodon accepts them all in
+    /// the background; here they are accepted in the request, so at most one page of them (the
+    /// rest stay in <c>GET /api/v1/follow_requests</c>).
+    /// </summary>
+    public const int UnlockAuthorizeLimit = 80;
 
     /// <summary>An uploaded image as the HTTP layer received it.</summary>
     public sealed record ProfileImage(Stream Content, long Length);

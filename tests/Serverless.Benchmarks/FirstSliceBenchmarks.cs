@@ -49,7 +49,7 @@ public class FirstSliceBenchmarks : IDisposable
     private readonly MemoryStream _body = new(capacity: 256 * 1024);
     private string? _dataDirectory;
     private ServiceProvider? _services;
-    private IDocumentStore _store = null!;
+    private Serverless.Embedded.Sqlite.SqliteDocumentStore _store = null!;
     private SqliteWorkQueue _queue = null!;
     private QueueHandlers _handlers = null!;
     private StatusService _statuses = null!;

@@ -19,6 +19,12 @@ public static class StandaloneHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         configure?.Invoke(builder.Configuration);
+        // ASP.NET Core logs two lines per request at Information (its templates' appsettings silence them): keep its warnings, unless configured.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
+
         var options = InstanceOptions.FromConfiguration(builder.Configuration);
 
         var bind = builder.Configuration["BIND"] is { Length: > 0 } host ? host : "127.0.0.1";

@@ -136,6 +136,12 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
             return false;
         }
 
+        // A follow limited to some languages keeps other languages out of home (untagged statuses pass).
+        if (edge.Languages is { Count: > 0 } languages && status.ReblogOfId is null && status.Language is { } language && !languages.Contains(language, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         if (status.InReplyToAccountId is { } repliedTo && repliedTo != status.AccountId && repliedTo != edge.AccountId)
         {
             return await FollowsAsync(edge.AccountId, repliedTo, cancellationToken);

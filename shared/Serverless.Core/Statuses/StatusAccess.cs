@@ -6,10 +6,8 @@ using Serverless.Core.Storage;
 namespace Serverless.Core.Statuses;
 
 /// <summary>
-/// Who may see a status, as Mastodon decides it: public and unlisted, everyone; private, the
-/// author, the mentioned accounts and the author's followers; direct, the author and the
-/// mentioned accounts. Following is one point read of the viewer's follow edge (a batch read for
-/// many authors at once).
+/// Applies <see cref="StatusVisibility.IsVisible"/> (the one visibility rule) with follows read
+/// from the store: one point read of the viewer's follow edge, or a batch read for many authors.
 /// </summary>
 public sealed class StatusAccess(IDocumentStore store)
 {
@@ -20,39 +18,24 @@ public sealed class StatusAccess(IDocumentStore store)
         return status.AccountId == viewerId || status.Mentions.Any(m => m.AccountId == viewerId);
     }
 
-    /// <summary>The decision, given the authors the viewer follows.</summary>
+    /// <summary>The decision, given the authors the viewer follows. The rule itself lives in <see cref="StatusVisibility.IsVisible"/>.</summary>
     public static bool CanSee(StatusRecord status, AccountRecord? viewer, IReadOnlySet<string> followedAuthors)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(followedAuthors);
-        if (status.Visibility is Visibility.Public or Visibility.Unlisted)
-        {
-            return true;
-        }
-
-        return viewer is not null
-            && (Addresses(status, viewer.Id) || (status.Visibility == Visibility.Private && followedAuthors.Contains(status.AccountId)));
+        return StatusVisibility.IsVisible(viewer?.Id, status, followedAuthors.Contains(status.AccountId));
     }
 
     public async Task<bool> CanSeeAsync(StatusRecord status, AccountRecord? viewer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (status.Visibility is Visibility.Public or Visibility.Unlisted)
+        if (StatusVisibility.IsVisible(viewer?.Id, status, viewerFollowsAuthor: false))
         {
             return true;
         }
 
-        if (viewer is null)
-        {
-            return false;
-        }
-
-        if (Addresses(status, viewer.Id))
-        {
-            return true;
-        }
-
-        return status.Visibility == Visibility.Private
+        return viewer is not null
+            && status.Visibility == Visibility.Private
             && await store.ReadAsync(Containers.Follows, FollowRecord.FollowingPartition(viewer.Id), status.AccountId, StoreJsonContext.Default.FollowRecord, cancellationToken) is not null;
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Core.Follows;
 using Serverless.Core.Json;
 using Serverless.Core.Notifications;
 using Serverless.Core.Storage;
@@ -21,13 +20,11 @@ public sealed class FeedsTests : IAsyncLifetime
 
     private static string Id(JsonNode? node) => node!["id"]!.GetValue<string>();
 
-    /// <summary>Writes a follow edge both ways, as the follow service stores it.</summary>
-    private async Task FollowAsync(string followerId, string targetId)
+    /// <summary>Follows through the API, as a client does.</summary>
+    private static async Task FollowAsync(HttpClient follower, string targetId)
     {
-        var store = _server.Services.GetRequiredService<IDocumentStore>();
-        var edge = new FollowRecord { AccountId = followerId, TargetAccountId = targetId, CreatedAt = DateTimeOffset.UtcNow };
-        await store.UpsertAsync(Containers.Follows, FollowRecord.FollowingPartition(followerId), targetId, edge, StoreJsonContext.Default.FollowRecord, null, default);
-        await store.UpsertAsync(Containers.Follows, FollowRecord.FollowersPartition(targetId), followerId, edge, StoreJsonContext.Default.FollowRecord, null, default);
+        using var response = await follower.PostAsync($"/api/v1/accounts/{targetId}/follow", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
@@ -96,7 +93,7 @@ public sealed class FeedsTests : IAsyncLifetime
         using var notFollowed = await alice.PostAsJsonAsync($"/api/v1/lists/{Id(list)}/accounts", new JsonObject { ["account_ids"] = new JsonArray(Id(bobAccount)) });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, notFollowed.StatusCode);
 
-        await FollowAsync(Id(aliceAccount), Id(bobAccount));
+        await FollowAsync(alice, Id(bobAccount));
         using var added = await alice.PostAsJsonAsync($"/api/v1/lists/{Id(list)}/accounts", new JsonObject { ["account_ids"] = new JsonArray(Id(bobAccount)) });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
 
@@ -163,6 +160,24 @@ public sealed class FeedsTests : IAsyncLifetime
         var bookmarks = (await bob.GetFromJsonAsync<JsonArray>("/api/v1/bookmarks"))!;
         Assert.Equal([posts[2]], bookmarks.Select(Id));
         Assert.Empty((await alice.GetFromJsonAsync<JsonArray>("/api/v1/favourites"))!);
+    }
+
+    [Fact]
+    public async Task A_follow_limited_to_languages_keeps_other_languages_out_of_home()
+    {
+        var (alice, _) = await _server.SignUpAsync("alice");
+        var (bob, bobAccount) = await _server.SignUpAsync("bob");
+        using var follow = await alice.PostAsJsonAsync($"/api/v1/accounts/{Id(bobAccount)}/follow", new JsonObject { ["languages"] = new JsonArray("fr") });
+        Assert.Equal(HttpStatusCode.OK, follow.StatusCode);
+
+        var english = await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "hello", ["language"] = "en" });
+        var french = await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "bonjour", ["language"] = "fr" });
+        var home = await StandaloneServer.EventuallyAsync(async () =>
+        {
+            var page = (await alice.GetFromJsonAsync<JsonArray>("/api/v1/timelines/home"))!;
+            return page.Any(s => Id(s) == Id(french)) ? page : null;
+        });
+        Assert.DoesNotContain(home, s => Id(s) == Id(english));
     }
 
     [Fact]

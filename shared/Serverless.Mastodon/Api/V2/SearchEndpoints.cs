@@ -43,7 +43,9 @@ public static partial class SearchEndpoints
         var statuses = new List<Status>();
         if ((type is null or "statuses") && offset == 0 && StatusIdFromUrl(request, q) is { } statusId)
         {
-            var views = await request.Service<TimelineService>().RenderAsync([statusId], request.Account, s => Visible.To(request.Account, s), request.Aborted);
+            var found = await request.Service<Core.Statuses.StatusService>().GetAsync(statusId, request.Aborted);
+            var visible = found is not null && await request.Service<Core.Statuses.StatusAccess>().CanSeeAsync(found, request.Account, request.Aborted);
+            var views = visible ? await request.Service<TimelineService>().RenderAsync([statusId], request.Account, _ => true, request.Aborted) : [];
             statuses.AddRange(views.Select(mapper.ToStatus));
         }
 

@@ -216,5 +216,6 @@ public sealed record CacheOptions
     /// <summary>How long an entry is trusted; bounds how stale a write by another process can look.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(5);
 
-    public int MaxEntries { get; init; } = 50_000;
+    // About 1–2 KB a status: this keeps the cache near 15 MB.
+    public int MaxEntries { get; init; } = 10_000;
 }

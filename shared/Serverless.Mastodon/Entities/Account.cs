@@ -28,7 +28,7 @@ public record Account
     public bool Noindex { get; init; }
     public List<CustomEmoji> Emojis { get; init; } = [];
     public List<Field> Fields { get; init; } = [];
-    public List<object> Roles { get; init; } = [];
+    public List<Role> Roles { get; init; } = [];
 }
 
 /// <summary>The Account returned to its owner, with <c>source</c> and <c>role</c>.</summary>

@@ -58,9 +58,34 @@ public sealed class ApiRequest(HttpContext http, RouteValueDictionary routeValue
     {
         Http.Response.StatusCode = status;
         Http.Response.ContentType = "application/json; charset=utf-8";
-        return HttpMethods.IsHead(Http.Request.Method)
-            ? Task.CompletedTask
-            : JsonSerializer.SerializeAsync(Http.Response.Body, value, type, Aborted);
+        return HttpMethods.IsHead(Http.Request.Method) ? Task.CompletedTask : WriteJsonAsync(Http.Response, value, type, Aborted);
+    }
+
+    /// <summary>
+    /// HTML in statuses goes out as Mastodon sends it (<c>"&lt;p&gt;"</c>, not <c>"\u003Cp\u003E"</c>):
+    /// the body is <c>application/json</c>, never inlined into a page, and escaping every tag
+    /// would make timeline pages larger and slower to write.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// Serialises into the response's pipe synchronously, then flushes: the synchronous path runs the
+    /// source generator's fast-path writer, which the stream-based async path cannot use.
+    /// </summary>
+    public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var pipe = response.BodyWriter;
+        using (var writer = new Utf8JsonWriter(pipe, WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, value, type);
+        }
+
+        await pipe.FlushAsync(cancellationToken);
     }
 
     /// <summary>Writes a JSON body of another media type, such as <c>application/activity+json</c>.</summary>

@@ -102,7 +102,7 @@ public sealed partial class Dispatcher(
                 response.StatusCode = StatusCodes.Status422UnprocessableEntity;
                 response.ContentType = "application/json; charset=utf-8";
                 var body = new ValidationError(ex.Message, details.ToDictionary(d => d.Key, d => d.Value.Select(e => new ValidationDetail(e.Error, e.Description)).ToList()));
-                await JsonSerializer.SerializeAsync(response.Body, body, MastodonJsonContext.Default.ValidationError, context.RequestAborted);
+                await ApiRequest.WriteJsonAsync(response, body, MastodonJsonContext.Default.ValidationError, context.RequestAborted);
             }
             else
             {
@@ -188,7 +188,7 @@ public sealed partial class Dispatcher(
 
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorBody(error, description), MastodonJsonContext.Default.ErrorBody, context.RequestAborted);
+        await ApiRequest.WriteJsonAsync(context.Response, new ErrorBody(error, description), MastodonJsonContext.Default.ErrorBody, context.RequestAborted);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Route}")]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Serverless.Core.Accounts;
 using Serverless.Core.Configuration;
 using Serverless.Core.Media;
@@ -9,19 +10,43 @@ using Serverless.Mastodon.Entities;
 namespace Serverless.Mastodon.Rendering;
 
 /// <summary>Turns stored records into Mastodon's API entities.</summary>
+/// <remarks>
+/// Timeline pages render the same records again and again, and the read cache hands out the same
+/// record instances while they are unchanged: the viewer-independent part of an entity is kept
+/// per record instance (a changed record is a new instance, so nothing stale is reused) and only
+/// the viewer's flags are applied per request.
+/// </remarks>
 public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStore, TimeProvider time)
 {
+    private readonly ConditionalWeakTable<AccountRecord, Account> _accounts = new();
+    private readonly ConditionalWeakTable<Core.Statuses.StatusRecord, RenderedStatus> _statuses = new();
+
+    /// <summary>A status rendered without viewer, reblog or poll, with the records it was made from.</summary>
+    private sealed record RenderedStatus(AccountRecord Author, IReadOnlyList<MediaAttachmentRecord> Media, Status Entity);
+
     /// <summary>Mastodon's timestamp format: UTC with milliseconds.</summary>
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private string MissingAvatar => $"{instance.BaseUrl}/avatars/original/missing.png";
+    private string MissingAvatar { get; } = $"{instance.BaseUrl}/avatars/original/missing.png";
 
-    private string MissingHeader => $"{instance.BaseUrl}/headers/original/missing.png";
+    private string MissingHeader { get; } = $"{instance.BaseUrl}/headers/original/missing.png";
 
     public Account ToAccount(AccountRecord account)
     {
         ArgumentNullException.ThrowIfNull(account);
+        if (_accounts.TryGetValue(account, out var cached))
+        {
+            return cached;
+        }
+
+        var built = BuildAccount(account);
+        _accounts.AddOrUpdate(account, built);
+        return built;
+    }
+
+    private Account BuildAccount(AccountRecord account)
+    {
         return new Account
         {
             Id = account.Id,
@@ -107,6 +132,47 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
     {
         ArgumentNullException.ThrowIfNull(view);
         var s = view.Status;
+        if (!_statuses.TryGetValue(s, out var rendered) || !ReferenceEquals(rendered.Author, view.Account) || !SameMedia(rendered.Media, view.Media))
+        {
+            rendered = new RenderedStatus(view.Account, view.Media, BuildStatus(view));
+            _statuses.AddOrUpdate(s, rendered);
+        }
+
+        return rendered.Entity with
+        {
+            Poll = view.Poll is null ? null : ToPoll(view.Poll, view.Viewer?.OwnVotes, view.Viewer is not null),
+            Reblog = view.Reblog is null ? null : ToStatus(view.Reblog),
+            Favourited = view.Viewer?.Favourited,
+            Reblogged = view.Viewer?.Reblogged,
+            Muted = view.Viewer?.Muted,
+            Bookmarked = view.Viewer?.Bookmarked,
+            Pinned = view.Viewer?.Pinned,
+            Filtered = view.Viewer is null ? null : [],
+        };
+    }
+
+    private static bool SameMedia(IReadOnlyList<MediaAttachmentRecord> a, IReadOnlyList<MediaAttachmentRecord> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!ReferenceEquals(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The viewer-independent part of a status.</summary>
+    private Status BuildStatus(StatusView view)
+    {
+        var s = view.Status;
         return new Status
         {
             Id = s.Id,
@@ -122,21 +188,13 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
             MediaAttachments = view.Media.Select(ToMediaAttachment).ToList(),
             Mentions = s.Mentions.Select(m => new Mention(m.AccountId, m.Username, m.Url, m.Acct)).ToList(),
             Tags = s.Tags.Select(t => new Tag(t, $"{instance.BaseUrl}/tags/{Uri.EscapeDataString(t)}")).ToList(),
-            Poll = view.Poll is null ? null : ToPoll(view.Poll, view.Viewer?.OwnVotes, view.Viewer is not null),
             ReblogsCount = s.ReblogsCount,
             FavouritesCount = s.FavouritesCount,
             RepliesCount = s.RepliesCount,
             InReplyToId = s.InReplyToId,
             InReplyToAccountId = s.InReplyToAccountId,
-            Reblog = view.Reblog is null ? null : ToStatus(view.Reblog),
             Language = s.Language,
             EditedAt = s.EditedAt is { } edited ? Timestamp(edited) : null,
-            Favourited = view.Viewer?.Favourited,
-            Reblogged = view.Viewer?.Reblogged,
-            Muted = view.Viewer?.Muted,
-            Bookmarked = view.Viewer?.Bookmarked,
-            Pinned = view.Viewer?.Pinned,
-            Filtered = view.Viewer is null ? null : [],
         };
     }
 

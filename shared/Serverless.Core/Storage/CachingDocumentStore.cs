@@ -17,7 +17,14 @@ namespace Serverless.Core.Storage;
 public sealed class CachingDocumentStore(IDocumentStore inner, CacheOptions options, TimeProvider time) : IDocumentStore
 {
     private readonly ConcurrentDictionary<Key, Entry> _entries = new();
+    private readonly ConcurrentDictionary<PageKey, Entry> _pages = new();
+    // Write counters per partition, folded into a fixed number of buckets so memory stays bounded;
+    // two partitions sharing a bucket only cost each other a cache miss.
+    private readonly long[] _partitionWrites = new long[4096];
     private long _writes;
+
+    /// <summary>A first page of a partition (no continuation, no filters), such as the newest 40 of a home timeline.</summary>
+    private readonly record struct PageKey(string Container, string PartitionKey, string? IdBefore, string? IdAfter, bool Descending, int Limit, long PartitionVersion);
 
     private readonly record struct Key(string Container, string PartitionKey, string Id);
 
@@ -155,8 +162,40 @@ public sealed class CachingDocumentStore(IDocumentStore inner, CacheOptions opti
         }
     }
 
-    public Task<DocumentPage<T>> QueryAsync<T>(string container, DocumentQuery query, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
-        inner.QueryAsync(container, query, type, cancellationToken);
+    /// <summary>
+    /// Pages without filters or continuation are cached until the partition is written through
+    /// this store (or the time to live passes): the newest page of a busy timeline is read far
+    /// more often than it changes.
+    /// </summary>
+    public async Task<DocumentPage<T>> QueryAsync<T>(string container, DocumentQuery query, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Continuation is not null || query.Filters.Count > 0)
+        {
+            return await inner.QueryAsync(container, query, type, cancellationToken);
+        }
+
+        var bucket = Bucket(container, query.PartitionKey);
+        var version = Volatile.Read(ref _partitionWrites[bucket]);
+        var key = new PageKey(container, query.PartitionKey, query.IdBefore, query.IdAfter, query.Descending, query.Limit, version);
+        if (_pages.TryGetValue(key, out var entry) && entry.ExpiresAt >= time.GetTimestamp() && entry.Document is DocumentPage<T> cached)
+        {
+            return cached;
+        }
+
+        var page = await inner.QueryAsync(container, query, type, cancellationToken);
+        if (Volatile.Read(ref _partitionWrites[bucket]) == version)
+        {
+            if (_pages.Count >= options.MaxEntries / 10)
+            {
+                _pages.Clear();
+            }
+
+            _pages[key] = new Entry(page, time.GetTimestamp() + (long)(options.TimeToLive.TotalSeconds * time.TimestampFrequency));
+        }
+
+        return page;
+    }
 
     private bool TryGet<T>(Key key, out StoredDocument<T>? document)
     {
@@ -196,6 +235,9 @@ public sealed class CachingDocumentStore(IDocumentStore inner, CacheOptions opti
         _entries[key] = new Entry(document, time.GetTimestamp() + (long)(options.TimeToLive.TotalSeconds * time.TimestampFrequency));
     }
 
+    private int Bucket(string container, string partitionKey) =>
+        (int)((uint)HashCode.Combine(container, partitionKey) % (uint)_partitionWrites.Length);
+
     private Key Invalidate(string container, string partitionKey, string id)
     {
         var key = new Key(container, partitionKey, id);
@@ -206,6 +248,7 @@ public sealed class CachingDocumentStore(IDocumentStore inner, CacheOptions opti
     private void Invalidate(Key key)
     {
         Interlocked.Increment(ref _writes);
+        Interlocked.Increment(ref _partitionWrites[Bucket(key.Container, key.PartitionKey)]);
         _entries.TryRemove(key, out _);
     }
 }

@@ -35,6 +35,22 @@ public sealed class CachingDocumentStoreTests : DocumentStoreContract, IDisposab
     }
 
     [Fact]
+    public async Task A_cached_first_page_shows_a_new_write_to_its_partition_at_once()
+    {
+        var query = new DocumentQuery("timeline") { Limit = 2 };
+        await Store.CreateAsync(Containers.Timelines, "timeline", "001", Doc("timeline", "001"), TestJsonContext.Default.TestDocument, Ct);
+        Assert.Single((await Store.QueryAsync(Containers.Timelines, query, TestJsonContext.Default.TestDocument, Ct)).Items);
+        Assert.Single((await Store.QueryAsync(Containers.Timelines, query, TestJsonContext.Default.TestDocument, Ct)).Items);
+
+        await Store.UpsertAsync(Containers.Timelines, "timeline", "002", Doc("timeline", "002"), TestJsonContext.Default.TestDocument, null, Ct);
+        var page = await Store.QueryAsync(Containers.Timelines, query, TestJsonContext.Default.TestDocument, Ct);
+        Assert.Equal(["002", "001"], page.Items.Select(i => i.Id));
+
+        await Store.DeleteAsync(Containers.Timelines, "timeline", "002", null, Ct);
+        Assert.Equal(["001"], (await Store.QueryAsync(Containers.Timelines, query, TestJsonContext.Default.TestDocument, Ct)).Items.Select(i => i.Id));
+    }
+
+    [Fact]
     public async Task Writes_by_another_process_show_after_the_time_to_live()
     {
         var time = new ManualTime();

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The test command: builds everything, runs the .NET tests, then the end-to-end tests that drive
-# the standalone host with real Mastodon client libraries (Node). Needs the .NET 10 SDK and Node.js.
+# the standalone host with real Mastodon client libraries (Node) and headless Chromium. Needs the
+# .NET 10 SDK and Node.js; installs Debian's chromium if it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
+
+# The OAuth page tests drive Debian's Chromium (tests/e2e/oauth-browser.test.mjs).
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+  echo "== installing Debian's chromium for the browser tests"
+  sudo=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
 
 echo "== build ($configuration)"
 dotnet build Serverless.sln -c "$configuration" -nologo -v quiet

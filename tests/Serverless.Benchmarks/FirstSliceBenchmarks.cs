@@ -74,6 +74,9 @@ public class FirstSliceBenchmarks : IDisposable
             LocalDomain = Domain,
             LocalHttps = true,
             DataDirectory = _dataDirectory,
+
+            // One token makes every request: Mastodon's 300 per 5 minutes would answer 429.
+            RateLimitRequests = 0,
         };
 
         var services = new ServiceCollection();

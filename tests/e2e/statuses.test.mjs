@@ -3,8 +3,8 @@
 // editing with history and source, delete-and-redraft, and scheduled statuses.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRestAPIClient, createOAuthAPIClient } from "masto";
 import { startServer } from "./server.mjs";
+import { signUpWithMasto } from "./masto-accounts.mjs";
 
 let server;
 before(async () => {
@@ -14,19 +14,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function signUp(username) {
-  const anonymous = createRestAPIClient({ url: server.url });
-  const app = await anonymous.v1.apps.create({ clientName: "statuses e2e", redirectUris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write follow" });
-  const oauth = createOAuthAPIClient({ url: server.url });
-  const appToken = await oauth.token.create({
-    grantType: "client_credentials", clientId: app.clientId, clientSecret: app.clientSecret,
-    redirectUri: "urn:ietf:wg:oauth:2.0:oob", scope: "read write follow",
-  });
-  const asApp = createRestAPIClient({ url: server.url, accessToken: appToken.accessToken });
-  const token = await asApp.v1.accounts.create({ username, email: `${username}@example.com`, password: "correct horse battery staple", agreement: true, locale: "en" });
-  const client = createRestAPIClient({ url: server.url, accessToken: token.accessToken });
-  return { client, account: await client.v1.accounts.verifyCredentials() };
-}
+const signUp = (username) => signUpWithMasto(server.url, username, { clientName: "statuses e2e" });
 
 test("masto.js posts a poll with hidden totals, votes on it, and sees the counts after voting", async () => {
   const alice = await signUp("pollster");

@@ -61,7 +61,6 @@ public sealed partial class SqliteWorkQueue : IWorkQueue, IDisposable
     private const string DeleteDeadLetterSql = "DELETE FROM dead_letters WHERE id = $id;";
 
     private readonly SqliteConnectionPool _pool;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, Signal> _signals = new(StringComparer.Ordinal);
     private readonly SqliteWorkQueueOptions _options;
     private readonly TimeProvider _time;
@@ -395,7 +394,6 @@ public sealed partial class SqliteWorkQueue : IWorkQueue, IDisposable
 
         _disposed = true;
         _pool.Dispose();
-        _writeGate.Dispose();
     }
 
     private static bool MoveToDeadLetter(PooledSqliteConnection connection, SqliteTransaction transaction, long id, string? token, string reason, long nowMs)
@@ -420,26 +418,10 @@ public sealed partial class SqliteWorkQueue : IWorkQueue, IDisposable
         }
     }
 
-    private async Task<TResult> WriteAsync<TResult>(Func<PooledSqliteConnection, TResult> write, CancellationToken cancellationToken)
+    private Task<TResult> WriteAsync<TResult>(Func<PooledSqliteConnection, TResult> write, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = _pool.Rent();
-            try
-            {
-                return write(connection);
-            }
-            finally
-            {
-                _pool.Return(connection);
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return _pool.WriteAsync(write, cancellationToken);
     }
 
     private static void ValidateQueue(string queue) => ArgumentException.ThrowIfNullOrWhiteSpace(queue);

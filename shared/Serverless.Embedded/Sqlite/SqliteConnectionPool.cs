@@ -10,6 +10,10 @@ namespace Serverless.Embedded.Sqlite;
 internal sealed class SqliteConnectionPool : IDisposable
 {
     private readonly Lock _gate = new();
+
+    // SQLite has one writer per database: writers from this process take turns here instead of
+    // spinning on SQLITE_BUSY.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Stack<PooledSqliteConnection> _idle = new();
     private readonly int _maxIdle;
     private bool _disposed;
@@ -79,6 +83,29 @@ internal sealed class SqliteConnectionPool : IDisposable
         }
     }
 
+    /// <summary>Runs a write on a pooled connection, one writer at a time.</summary>
+    public async Task<TResult> WriteAsync<TResult>(Func<PooledSqliteConnection, TResult> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Rent();
+            try
+            {
+                return write(connection);
+            }
+            finally
+            {
+                Return(connection);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
     public void Dispose()
     {
         PooledSqliteConnection[] idle;
@@ -98,6 +125,8 @@ internal sealed class SqliteConnectionPool : IDisposable
         {
             connection.Dispose();
         }
+
+        _writeGate.Dispose();
 
         // Close the handles Microsoft.Data.Sqlite keeps, so that the files are released.
         using var clear = new SqliteConnection(ConnectionString);

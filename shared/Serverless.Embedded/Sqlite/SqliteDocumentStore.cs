@@ -31,7 +31,6 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDisposable
     private static readonly System.Buffers.SearchValues<char> ForbiddenIdChars = System.Buffers.SearchValues.Create("/\\?#");
 
     private readonly SqliteConnectionPool _pool;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, TableStatements> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _querySql = new(StringComparer.Ordinal);
     private readonly Lock _createGate = new();
@@ -313,7 +312,6 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDisposable
 
         _disposed = true;
         _pool.Dispose();
-        _writeGate.Dispose();
     }
 
     private static StoredDocument<T>? ReadOne<T>(PooledSqliteConnection connection, TableStatements table, string partitionKey, string id, JsonTypeInfo<T> type)
@@ -325,25 +323,9 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDisposable
     private static bool Exists(PooledSqliteConnection connection, TableStatements table, string partitionKey, string id) =>
         connection.Command(table.Exists).Set("$pk", partitionKey).Set("$id", id).ExecuteScalar() is not null;
 
-    private async Task<TResult> WriteAsync<TResult>(Func<PooledSqliteConnection, TResult> write, CancellationToken cancellationToken)
+    private Task<TResult> WriteAsync<TResult>(Func<PooledSqliteConnection, TResult> write, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = _pool.Rent();
-            try
-            {
-                return write(connection);
-            }
-            finally
-            {
-                _pool.Return(connection);
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return _pool.WriteAsync(write, cancellationToken);
     }
 
     private TableStatements Table(string container)

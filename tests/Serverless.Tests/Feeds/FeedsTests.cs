@@ -233,6 +233,24 @@ public sealed class FeedsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_public_timeline_with_only_media_keeps_statuses_with_attachments()
+    {
+        var (alice, _) = await _server.SignUpAsync("alice");
+        var text = await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = "words only" });
+        using var png = new MemoryStream(Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="));
+        using var upload = new MultipartFormDataContent { { new StreamContent(png), "file", "dot.png" } };
+        using var uploaded = await alice.PostAsync("/api/v1/media", upload);
+        Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+        var media = (await uploaded.Content.ReadFromJsonAsync<JsonObject>())!;
+        var withMedia = await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = "a picture", ["media_ids"] = new JsonArray(Id(media)) });
+
+        await StandaloneServer.EventuallyAsync(async () => (await _server.Client.GetFromJsonAsync<JsonArray>("/api/v1/timelines/public"))!.Count == 2 ? new object() : null);
+        var onlyMedia = (await _server.Client.GetFromJsonAsync<JsonArray>("/api/v1/timelines/public?only_media=true"))!;
+        Assert.Equal([Id(withMedia)], onlyMedia.Select(Id));
+        Assert.Contains((await _server.Client.GetFromJsonAsync<JsonArray>("/api/v1/timelines/public"))!, s => Id(s) == Id(text));
+    }
+
+    [Fact]
     public async Task Search_finds_local_accounts_statuses_by_url_and_hashtags()
     {
         var (alice, _) = await _server.SignUpAsync("alice");

@@ -8,9 +8,12 @@ namespace Serverless.Mastodon.Api.V1.Statuses;
 /// <summary><c>GET /api/v1/statuses/:id/favourited_by</c>: the accounts that favourited a status, newest first, paged only through <c>Link</c>.</summary>
 public static class FavouritedByEndpoints
 {
-    public static async Task Index(ApiRequest request)
+    public static Task Index(ApiRequest request) => WriteAccountsAsync(request, reblogs: false);
+
+    /// <summary>Who favourited or reblogged a status, as one page of accounts with its <c>Link</c> header.</summary>
+    internal static async Task WriteAccountsAsync(ApiRequest request, bool reblogs)
     {
-        var page = await request.Service<InteractionService>().WhoAsync(request.Account, request.Route("id"), reblogs: false, request.Page(defaultLimit: 40, maxLimit: 80), request.Aborted);
+        var page = await request.Service<InteractionService>().WhoAsync(request.Account, request.Route("id"), reblogs, request.Page(defaultLimit: 40, maxLimit: 80), request.Aborted);
         if (page.Count > 0)
         {
             request.LinkHeader(page[0].Id, page[^1].Id);

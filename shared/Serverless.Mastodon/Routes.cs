@@ -33,6 +33,8 @@ public static partial class Routes
         MapSearch(table);
         MapInstanceExtras(table);
         MapPages(table);
+        MapActivityPub(table);
+        MapFederation(table);
         return table;
     }
 
@@ -55,6 +57,12 @@ public static partial class Routes
     static partial void MapInstanceExtras(RouteTable table);
 
     static partial void MapPages(RouteTable table);
+
+    /// <summary>ActivityPub documents and collections, discovery (Routes.ActivityPub.cs).</summary>
+    static partial void MapActivityPub(RouteTable table);
+
+    /// <summary>Inboxes (Routes.Federation.cs).</summary>
+    static partial void MapFederation(RouteTable table);
 
     /// <summary>The first slice's routes.</summary>
     private static RouteTable Core(RouteTable table) => table

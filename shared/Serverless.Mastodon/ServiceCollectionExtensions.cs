@@ -51,6 +51,8 @@ public static partial class ServiceCollectionExtensions
         AddStatusServices(services);
         AddMediaServices(services);
         AddFeedServices(services);
+        AddActivityPubServices(services);
+        AddFederationServices(services);
 
         services.AddSingleton(_ => Routes.Build());
         services.AddSingleton(new RateLimitOptions { Requests = options.RateLimitRequests });
@@ -68,4 +70,8 @@ public static partial class ServiceCollectionExtensions
     static partial void AddMediaServices(IServiceCollection services);
 
     static partial void AddFeedServices(IServiceCollection services);
+
+    static partial void AddActivityPubServices(IServiceCollection services);
+
+    static partial void AddFederationServices(IServiceCollection services);
 }

@@ -51,8 +51,17 @@ public static class Containers
     /// <summary>Scheduled statuses (pk = account id; id = sortable scheduled status id) and the due index (pk = <c>due</c>; id sorts by due time).</summary>
     public const string Scheduled = "scheduled";
 
+    /// <summary>
+    /// ActivityPub activities: outbound ones as rendered for delivery (pk = id = <c>out:{hash of the activity id}</c>) and
+    /// markers of inbound ones already received, so that duplicates are dropped (pk = id = <c>in:{hash of the activity id}</c>, with <c>expiresAt</c>).
+    /// </summary>
+    public const string Activities = "activities";
+
+    /// <summary>What the instance knows about each remote domain: delivery failures and availability (pk = id = the domain).</summary>
+    public const string Domains = "domains";
+
     /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
     public const string Instance = "instance";
 
-    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Instance];
+    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Activities, Domains, Instance];
 }

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.ActivityPub;
+
+namespace Serverless.Mastodon;
+
+/// <summary>ActivityPub documents, collections and discovery.</summary>
+public static partial class ServiceCollectionExtensions
+{
+    static partial void AddActivityPubServices(IServiceCollection services)
+    {
+        services.AddSingleton<InstanceActor>();
+    }
+}

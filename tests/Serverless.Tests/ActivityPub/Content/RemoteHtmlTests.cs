@@ -200,6 +200,28 @@ public sealed class RemoteHtmlTests
                 "<a href=\"https://example.com/a/very/long/path\"><span class=\"invisible\">https://</span><span class=\"ellipsis\">example.com/a/very/lo</span><span class=\"invisible\">ng/path</span></a></p>"));
     }
 
+    [Fact]
+    public void Sanitising_on_many_threads_gives_the_same_results()
+    {
+        string[] inputs =
+        [
+            "<p>a <a href=\"https://x.example\" class=\"mention evil\">@x</a></p>",
+            "<h2>t</h2><script>alert(1)</script>",
+            "<div>one</div><img src=x onerror=alert(1)><a href=\"javascript:x\">two</a>",
+            "<ol start=\"2\"><li>i</li></ol><math><semantics><annotation encoding=\"text/plain\">m</annotation></semantics></math>",
+        ];
+        var expected = inputs.Select(RemoteHtml.Sanitize).ToArray();
+        var mismatches = 0;
+        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            if (RemoteHtml.Sanitize(inputs[i % inputs.Length]) != expected[i % inputs.Length])
+            {
+                Interlocked.Increment(ref mismatches);
+            }
+        });
+        Assert.Equal(0, mismatches);
+    }
+
     /// <summary>Attribute order is not meaningful: sort each tag's attributes so expectations read naturally.</summary>
     private static string Normalize(string html) =>
         System.Text.RegularExpressions.Regex.Replace(html, "<([a-z]+)((?: [a-z-]+=\"[^\"]*\")+)>", m =>

@@ -1,10 +1,8 @@
-using Serverless.Mastodon.ActivityPub;
 using Serverless.Mastodon.Api.V1;
 using Serverless.Mastodon.Api.V1.Accounts;
 using Serverless.Mastodon.Api.V1.Timelines;
 using Serverless.Mastodon.Http;
 using Serverless.Mastodon.OAuth;
-using Serverless.Mastodon.WellKnown;
 using static Serverless.Mastodon.Http.Authentication;
 using V2 = Serverless.Mastodon.Api.V2;
 
@@ -86,14 +84,7 @@ public static partial class Routes
 
         // Client API: instance
         .Get("/api/v1/instance", InstancesEndpoints.Show)
-        .Get("/api/v2/instance", V2.InstancesEndpoints.Show)
+        .Get("/api/v2/instance", V2.InstancesEndpoints.Show);
 
-        // Discovery
-        .Get("/.well-known/webfinger", WebFingerEndpoints.Show)
-        .Get("/.well-known/nodeinfo", NodeInfoEndpoints.Discovery)
-        .Get("/nodeinfo/2.0", NodeInfoEndpoints.Show)
-
-        // ActivityPub and profile pages
-        .Get("/users/{username}", ActorsEndpoints.Show)
-        .Get("/@{username}", ActorsEndpoints.Profile);
+    // Discovery, ActivityPub documents and profile pages: Routes.ActivityPub.cs.
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.ActivityPub;
+using Serverless.ActivityPub.Documents;
 
 namespace Serverless.Mastodon;
 
@@ -9,5 +10,6 @@ public static partial class ServiceCollectionExtensions
     static partial void AddActivityPubServices(IServiceCollection services)
     {
         services.AddSingleton<InstanceActor>();
+        services.AddSingleton<StatusObjects>();
     }
 }

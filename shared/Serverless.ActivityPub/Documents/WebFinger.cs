@@ -8,6 +8,8 @@ public static class WebFinger
 {
     public const string ContentType = "application/jrd+json; charset=utf-8";
 
+    public const string ProfilePage = "http://webfinger.net/rel/profile-page";
+
     /// <summary>
     /// Reads a resource (<c>acct:alice@domain</c>, <c>alice@domain</c>, or the actor or profile URL)
     /// and returns the local username it names, or null when it is not one of ours.
@@ -51,14 +53,64 @@ public static class WebFinger
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(urls);
+        var links = new JsonArray(
+            new JsonObject { ["rel"] = ProfilePage, ["type"] = "text/html", ["href"] = account.Url },
+            new JsonObject { ["rel"] = "self", ["type"] = ActivityStreams.ContentType, ["href"] = account.Uri },
+            new JsonObject { ["rel"] = "http://ostatus.org/schema/1.0/subscribe", ["template"] = $"{urls.Base}/authorize_interaction?uri={{uri}}" });
+        if (!string.IsNullOrEmpty(account.AvatarUrl))
+        {
+            var avatar = new JsonObject { ["rel"] = "http://webfinger.net/rel/avatar" };
+            if (ImageTypes.FromUrl(account.AvatarUrl) is { } type)
+            {
+                avatar["type"] = type;
+            }
+
+            avatar["href"] = account.AvatarUrl;
+            links.Add(avatar);
+        }
+
         return new JsonObject
         {
             ["subject"] = $"acct:{account.Username}@{localDomain}",
             ["aliases"] = new JsonArray(account.Url, account.Uri),
+            ["links"] = links,
+        };
+    }
+
+    /// <summary>True when the resource names the instance actor: <c>acct:{domain}@{domain}</c> or its URI.</summary>
+    public static bool IsInstanceActor(string? resource, string localDomain, LocalUrls urls)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        if (string.IsNullOrWhiteSpace(resource))
+        {
+            return false;
+        }
+
+        resource = resource.Trim();
+        if (string.Equals(resource, urls.Base + "/actor", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (resource.StartsWith("acct:", StringComparison.OrdinalIgnoreCase))
+        {
+            resource = resource[5..];
+        }
+
+        return string.Equals(resource.TrimStart('@'), $"{localDomain}@{localDomain}", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The instance actor's resource, as Mastodon serves it.</summary>
+    public static JsonObject BuildInstanceActor(InstanceActor actor, string localDomain, LocalUrls urls)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return new JsonObject
+        {
+            ["subject"] = $"acct:{localDomain}@{localDomain}",
+            ["aliases"] = new JsonArray(actor.Uri),
             ["links"] = new JsonArray(
-                new JsonObject { ["rel"] = "http://webfinger.net/rel/profile-page", ["type"] = "text/html", ["href"] = account.Url },
-                new JsonObject { ["rel"] = "self", ["type"] = ActivityStreams.ContentType, ["href"] = account.Uri },
-                new JsonObject { ["rel"] = "http://ostatus.org/schema/1.0/subscribe", ["template"] = $"{urls.Base}/authorize_interaction?uri={{uri}}" }),
+                new JsonObject { ["rel"] = ProfilePage, ["type"] = "text/html", ["href"] = ActorDocument.InstanceActorProfileUrl(urls) },
+                new JsonObject { ["rel"] = "self", ["type"] = ActivityStreams.ContentType, ["href"] = actor.Uri }),
         };
     }
 }

@@ -63,6 +63,9 @@ public sealed record AccountRecord
 
     public bool HideCollections { get; init; }
 
+    /// <summary>The actor URIs this account is also known as (<c>alsoKnownAs</c>), which a <c>Move</c> to it requires.</summary>
+    public IReadOnlyList<string> AlsoKnownAs { get; init; } = [];
+
     /// <summary>Pending follow requests to this account, for <c>source.follow_requests_count</c>.</summary>
     public long FollowRequestsCount { get; init; }
 

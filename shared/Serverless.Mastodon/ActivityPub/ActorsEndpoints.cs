@@ -15,24 +15,22 @@ public static class ActorsEndpoints
     public static async Task Show(ApiRequest request)
     {
         var account = await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
-        request.Http.Response.Headers.Vary = "Accept";
-        if (ActivityStreams.IsRequestedBy(request.Http.Request.Headers.Accept.ToString()))
+        if (ActivityPubResponses.WantsActivityJson(request))
         {
-            var actor = ActorDocument.Build(account, request.Service<LocalUrls>());
-            await request.Raw(actor.ToJsonString(), ActivityStreams.ContentType + "; charset=utf-8");
+            await ActivityPubResponses.WriteAsync(request, ActorDocument.Build(account, request.Service<LocalUrls>()));
             return;
         }
 
+        request.Http.Response.Headers.Vary = "Accept";
         await WriteProfilePageAsync(request, account);
     }
 
     public static async Task Profile(ApiRequest request)
     {
         var account = await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
-        if (ActivityStreams.IsRequestedBy(request.Http.Request.Headers.Accept.ToString()))
+        if (ActivityPubResponses.WantsActivityJson(request))
         {
-            request.Http.Response.Headers.Location = account.Uri;
-            request.Http.Response.StatusCode = 302;
+            ActivityPubResponses.Redirect(request, account.Uri);
             return;
         }
 

@@ -38,6 +38,7 @@ public static class StandaloneHost
         });
         builder.Services.Configure<KestrelServerOptions>(o => o.AllowSynchronousIO = false);
 
+        builder.Services.AddSingleton(Serverless.ActivityPub.Delivery.DeliveryOptions.FromConfiguration(builder.Configuration));
         builder.Services.AddServerlessApplication(options);
         // RUN_QUEUE_WORKERS=false serves HTTP only (a web-only process); queued work waits durably.
         builder.Services.AddEmbeddedAdapters(options, runQueuePump: InstanceOptions.ReadBool(builder.Configuration["RUN_QUEUE_WORKERS"], true));

@@ -46,6 +46,15 @@ public sealed record AccountRecord
 
     public string? PublicKeyPem { get; init; }
 
+    /// <summary>The id of the remote actor's key (<c>…#main-key</c>, or a separate key document), which signatures name.</summary>
+    public string? PublicKeyId { get; init; }
+
+    /// <summary>When a remote account's actor document was last fetched; it is refreshed when stale or when its key fails.</summary>
+    public DateTimeOffset? LastFetchedAt { get; init; }
+
+    /// <summary>A remote actor's followers collection, so that statuses addressed to it can be told from direct ones.</summary>
+    public string? FollowersUrl { get; init; }
+
     public string? AvatarUrl { get; init; }
 
     public string? HeaderUrl { get; init; }

@@ -145,7 +145,7 @@ public sealed partial class AccountService
             .ToList();
     }
 
-    /// <summary>Finds an account by <c>username</c> or <c>username@domain</c> (<c>GET /api/v1/accounts/lookup</c>); only local accounts for now.</summary>
+    /// <summary>Finds an account by <c>username</c> or <c>username@domain</c> (<c>GET /api/v1/accounts/lookup</c>); remote accounts only when already known.</summary>
     public Task<AccountRecord?> LookupAsync(string acct, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(acct);
@@ -155,7 +155,7 @@ public sealed partial class AccountService
         {
             if (!IsLocalDomain(text[(at + 1)..]))
             {
-                return Task.FromResult<AccountRecord?>(null);
+                return at == 0 || at == text.Length - 1 ? Task.FromResult<AccountRecord?>(null) : FindRemoteAsync(text[..at], text[(at + 1)..], cancellationToken);
             }
 
             text = text[..at];

@@ -20,6 +20,7 @@ public sealed partial class ProfileService(
     AccountService accounts,
     FollowService follows,
     IMediaStore media,
+    Federation.IFederationOutbox outbox,
     ILogger<ProfileService> logger)
 {
     public const int MaxDisplayNameLength = 30;
@@ -124,6 +125,7 @@ public sealed partial class ProfileService(
                 after = await accounts.GetAsync(account.Id, cancellationToken) ?? after;
             }
 
+            await outbox.ProfileUpdatedAsync(after, cancellationToken);
             return (after, newUser);
         }
         finally

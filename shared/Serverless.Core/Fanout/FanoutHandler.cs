@@ -19,7 +19,7 @@ namespace Serverless.Core.Fanout;
 /// the next, so no execution grows with the audience. Every write is an upsert or delete keyed by
 /// (timeline, status), so a redelivered message is harmless.
 /// </summary>
-public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, ILogger<FanoutHandler> logger) : IQueueHandler
+public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, Federation.IFederationOutbox outbox, ILogger<FanoutHandler> logger) : IQueueHandler
 {
     /// <summary>Followers handled per message.</summary>
     public const int FollowersPageSize = 500;
@@ -34,8 +34,15 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         ArgumentNullException.ThrowIfNull(message);
         var fanout = JsonSerializer.Deserialize(message.Body, StoreJsonContext.Default.FanoutMessage)
             ?? throw new JsonException("Empty fanout message.");
+        if (fanout.Event == FanoutEvents.Distribute)
+        {
+            await DistributeAsync(fanout, cancellationToken);
+            return;
+        }
+
         var removing = fanout.Event == FanoutEvents.Delete;
-        if (!removing && fanout.Event != FanoutEvents.Create)
+        var updating = fanout.Event == FanoutEvents.Update;
+        if (!removing && !updating && fanout.Event != FanoutEvents.Create)
         {
             LogUnknownEvent(logger, fanout.Event);
             return;
@@ -45,6 +52,12 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         if (doc?.Value is not { } status || (!removing && status.DeletedAt is not null))
         {
             // Gone, or deleted before it was fanned out (the delete's own message cleans up).
+            return;
+        }
+
+        if (updating)
+        {
+            await DeliverRemoteAsync(fanout, status, cancellationToken);
             return;
         }
 
@@ -89,6 +102,12 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
                     await WriteAsync(target, TimelineKeys.List(membership.ListId), cancellationToken);
                 }
             }
+        }
+
+        if (status.Local)
+        {
+            // Remote followers and mentioned accounts of a local status, page by page like the local ones.
+            await DeliverRemoteAsync(fanout, status, cancellationToken);
         }
 
         if (status.Visibility == Visibility.Direct)

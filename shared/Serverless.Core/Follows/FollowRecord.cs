@@ -40,6 +40,9 @@ public sealed record FollowRecord
     /// <summary>The follower's shared inbox (or inbox), for delivery fan-out; null for local followers.</summary>
     public string? InboxUrl { get; init; }
 
+    /// <summary>The ActivityPub id of the <c>Follow</c> behind a federated edge (ours or the remote follower's), which Accept, Reject and Undo refer to.</summary>
+    public string? ActivityUri { get; init; }
+
     public static string FollowingPartition(string accountId) => "following:" + accountId;
 
     public static string FollowersPartition(string accountId) => "followers:" + accountId;

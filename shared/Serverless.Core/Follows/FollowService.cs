@@ -21,6 +21,7 @@ public sealed partial class FollowService(
     NotificationService notifications,
     SnowflakeIds ids,
     TimeProvider time,
+    Federation.IFederationOutbox outbox,
     ILogger<FollowService> logger)
 {
     /// <summary>Recent statuses of a newly followed account copied into the follower's home timeline.</summary>
@@ -53,12 +54,6 @@ public sealed partial class FollowService(
         }
 
         var target = await accounts.GetAsync(targetId, cancellationToken) ?? throw new RecordNotFoundException();
-        if (!target.IsLocal)
-        {
-            // Following a remote account needs an ActivityPub Follow and its Accept: federation work.
-            throw new ValidationFailedException("Remote follows are not available yet");
-        }
-
         if (await ReadAsync(FollowRecord.FollowingPartition(follower.Id), target.Id, cancellationToken) is { } existing)
         {
             await ChangeOptionsAsync(existing, options, request: false, cancellationToken);
@@ -81,6 +76,12 @@ public sealed partial class FollowService(
             Notify = options.Notify ?? false,
             Languages = NormalizeLanguages(options.Languages),
         };
+
+        if (!target.IsLocal)
+        {
+            await RequestRemoteFollowAsync(follower, target, edge, cancellationToken);
+            return;
+        }
 
         try
         {
@@ -105,10 +106,18 @@ public sealed partial class FollowService(
     }
 
     /// <summary>Stops following, or withdraws a pending request. Unknown accounts are a <see cref="RecordNotFoundException"/>.</summary>
-    public async Task UnfollowAsync(AccountRecord follower, string targetId, CancellationToken cancellationToken)
+    public Task UnfollowAsync(AccountRecord follower, string targetId, CancellationToken cancellationToken) =>
+        UnfollowAsync(follower, targetId, federate: true, cancellationToken);
+
+    /// <summary>
+    /// Removes the edge and any pending request. <paramref name="federate"/> sends the <c>Undo Follow</c> a local
+    /// follower of a remote account owes its server; it is false when the remote side ended the follow itself.
+    /// </summary>
+    private async Task UnfollowAsync(AccountRecord follower, string targetId, bool federate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(follower);
         var target = await accounts.GetAsync(targetId, cancellationToken) ?? throw new RecordNotFoundException();
+        FollowRecord? undone = null;
 
         if (await ReadAsync(FollowRecord.FollowingPartition(follower.Id), target.Id, cancellationToken) is { } edge
             && await store.DeleteAsync(Containers.Follows, edge.PartitionKey, edge.Id, ifMatch: null, cancellationToken))
@@ -117,12 +126,23 @@ public sealed partial class FollowService(
             await store.DeleteAsync(Containers.Follows, FollowRecord.FollowingListPartition(follower.Id), FollowRecord.ListId(edge.Value), ifMatch: null, cancellationToken);
             await AddCountersAsync(follower.Id, target.Id, -1, cancellationToken);
             await DismissAsync(edge.Value, cancellationToken);
-            await UnmergeFromHomeAsync(follower.Id, target.Id, cancellationToken);
+            if (follower.IsLocal)
+            {
+                await UnmergeFromHomeAsync(follower.Id, target.Id, cancellationToken);
+            }
+
+            undone = edge.Value;
         }
 
         if (await ReadAsync(FollowRecord.RequestedPartition(follower.Id), target.Id, cancellationToken) is { } request)
         {
             await DeleteRequestAsync(request, cancellationToken);
+            undone ??= request.Value;
+        }
+
+        if (federate && undone is not null && follower.IsLocal && !target.IsLocal)
+        {
+            await outbox.UndoFollowAsync(follower, target, undone, cancellationToken);
         }
     }
 
@@ -148,6 +168,12 @@ public sealed partial class FollowService(
         {
             await MergeIntoHomeAsync(edge, cancellationToken);
         }
+
+        if (target.IsLocal && await accounts.GetAsync(requesterId, cancellationToken) is { IsLocal: false } requester)
+        {
+            // Sent again on a repeated authorize too: the remote server may have missed the first.
+            await outbox.AcceptFollowAsync(target, requester, edge, cancellationToken);
+        }
     }
 
     /// <summary>Refuses <paramref name="requesterId"/>'s pending request to follow <paramref name="target"/>.</summary>
@@ -156,6 +182,10 @@ public sealed partial class FollowService(
         ArgumentNullException.ThrowIfNull(target);
         var request = await ReadAsync(FollowRecord.RequestedPartition(requesterId), target.Id, cancellationToken) ?? throw new RecordNotFoundException();
         await DeleteRequestAsync(request, cancellationToken);
+        if (target.IsLocal && await accounts.GetAsync(requesterId, cancellationToken) is { IsLocal: false } requester)
+        {
+            await outbox.RejectFollowAsync(target, requester, request.Value, cancellationToken);
+        }
     }
 
     /// <summary>Accepts up to <paramref name="max"/> pending requests at once, as unlocking an account does.</summary>
@@ -425,6 +455,12 @@ public sealed partial class FollowService(
     /// <summary>Notifies the target and remembers the notification on the point-readable copy, so that undoing the edge can take it back.</summary>
     private async Task NotifyAsync(FollowRecord edge, string partition, string type, CancellationToken cancellationToken)
     {
+        if ((await accounts.GetAsync(edge.TargetAccountId, cancellationToken))?.IsLocal != true)
+        {
+            // Remote accounts are notified by their own servers.
+            return;
+        }
+
         var notification = await notifications.NotifyAsync(edge.TargetAccountId, type, edge.AccountId, null, cancellationToken);
         if (notification is null)
         {

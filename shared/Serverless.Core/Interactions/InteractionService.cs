@@ -28,6 +28,7 @@ public sealed partial class InteractionService(
     SnowflakeIds ids,
     TimeProvider time,
     LocalUrls urls,
+    Federation.IFederationOutbox outbox,
     ILogger<InteractionService> logger)
 {
     /// <summary>Mastodon's limit of pinned statuses per local account.</summary>
@@ -52,6 +53,11 @@ public sealed partial class InteractionService(
         });
 
         await NotifyAsync(record, status, NotificationTypes.Favourite, cancellationToken);
+        if (!status.Local)
+        {
+            await outbox.LikeAsync(viewer, status, undo: false, cancellationToken);
+        }
+
         return status;
     }
 
@@ -65,6 +71,10 @@ public sealed partial class InteractionService(
             await interactions.RemoveEntryAsync(InteractionListings.FavouritedBy(status.Id), removed.EntryId ?? status.Id, cancellationToken);
             await store.PatchAsync(Containers.Statuses, status.Id, status.Id, [PatchOperation.Increment("/favouritesCount", -1)], ifMatch: null, cancellationToken);
             await RetractNotificationAsync(removed, status, cancellationToken);
+            if (!status.Local)
+            {
+                await outbox.LikeAsync(viewer, status, undo: true, cancellationToken);
+            }
         }
 
         return status;

@@ -25,6 +25,7 @@ public sealed partial class VoteService(
     NotificationService notifications,
     SnowflakeIds ids,
     TimeProvider time,
+    Federation.IFederationOutbox outbox,
     ILogger<VoteService> logger)
 {
     /// <summary>Voters told of a poll's end (Mastodon tells them all, in batches).</summary>
@@ -108,6 +109,11 @@ public sealed partial class VoteService(
         {
             // Only the end-of-poll notification depends on it.
             LogVoterNotListed(logger, ex, poll.Id);
+        }
+
+        if (await statuses.GetAsync(poll.StatusId, cancellationToken) is { Local: false } remote)
+        {
+            await outbox.VoteAsync(voter, remote, vote.Choices.Select(i => poll.Options[i].Title).ToList(), cancellationToken);
         }
 
         return (poll, vote.Choices);

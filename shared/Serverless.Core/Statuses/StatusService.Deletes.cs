@@ -29,7 +29,7 @@ public sealed partial class StatusService
         try
         {
             await accounts.IncrementCountersAsync(author.Id, -1, null, cancellationToken);
-            if (status.ReblogOfId is null)
+            if (status.ReblogOfId is null && status.Local)
             {
                 await stats.AddAsync(users: 0, statuses: -1, cancellationToken);
             }

@@ -5,6 +5,7 @@ using Serverless.Core.Interactions;
 using Serverless.Core.Json;
 using Serverless.Core.Notifications;
 using Serverless.Core.Polls;
+using Serverless.Core.Queues;
 using Serverless.Core.Storage;
 using Serverless.Core.Timelines;
 
@@ -114,6 +115,11 @@ public sealed partial class StatusService
         catch (DocumentStoreException ex)
         {
             LogCounterFailed(logger, ex, old.Id);
+        }
+
+        if (edited.Local)
+        {
+            await queue.SendJsonAsync(QueueNames.Fanout, new Fanout.FanoutMessage(Fanout.FanoutEvents.Update, edited.Id), StoreJsonContext.Default.FanoutMessage, cancellationToken);
         }
 
         return edited;

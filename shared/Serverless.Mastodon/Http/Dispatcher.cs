@@ -71,7 +71,7 @@ public sealed partial class Dispatcher(
         using var activity = Activities.StartActivity(route.Method + " " + route.Template, ActivityKind.Server);
         try
         {
-            var parameters = await RequestParameters.ReadAsync(request, context.RequestAborted);
+            var parameters = route.RawBody ? RequestParameters.Empty : await RequestParameters.ReadAsync(request, context.RequestAborted);
             var api = new ApiRequest(context, match.Values, parameters, instance);
             if (route.Authentication != Authentication.None)
             {

@@ -23,7 +23,11 @@ public enum Authentication
 }
 
 /// <summary>One route: method, ASP.NET Core route template, handler, and who may call it with which scope.</summary>
-public sealed record RouteDefinition(string Method, string Template, RouteHandler Handler, Authentication Authentication, string? Scope);
+public sealed record RouteDefinition(string Method, string Template, RouteHandler Handler, Authentication Authentication, string? Scope)
+{
+    /// <summary>The handler reads the raw body itself (inboxes verify signatures over the exact bytes), so parameters are not parsed from it.</summary>
+    public bool RawBody { get; init; }
+}
 
 /// <summary>
 /// The route table, matched with ASP.NET Core's own template parser, matcher and precedence
@@ -52,14 +56,21 @@ public sealed class RouteTable
     public RouteTable Delete(string template, RouteHandler handler, Authentication authentication = Authentication.None, string? scope = null) =>
         Add("DELETE", template, handler, authentication, scope);
 
-    public RouteTable Add(string method, string template, RouteHandler handler, Authentication authentication, string? scope)
+    /// <summary>A POST whose handler reads the raw body (see <see cref="RouteDefinition.RawBody"/>).</summary>
+    public RouteTable PostRaw(string template, RouteHandler handler) =>
+        Add(new RouteDefinition("POST", template, handler, Authentication.None, null) { RawBody = true });
+
+    public RouteTable Add(string method, string template, RouteHandler handler, Authentication authentication, string? scope) =>
+        Add(new RouteDefinition(method, template, handler, authentication, scope));
+
+    private RouteTable Add(RouteDefinition definition)
     {
         if (_entries is not null)
         {
             throw new InvalidOperationException("Routes cannot be added after the first request.");
         }
 
-        _definitions.Add(new RouteDefinition(method, template, handler, authentication, scope));
+        _definitions.Add(definition);
         return this;
     }
 

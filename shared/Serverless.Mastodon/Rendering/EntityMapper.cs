@@ -206,8 +206,9 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
         {
             Id = media.Id,
             Type = media.Type,
-            Url = ready && media.FileKey is not null ? mediaStore.GetPublicUrl(media.FileKey).ToString() : null,
-            PreviewUrl = ready && media.PreviewKey is not null ? mediaStore.GetPublicUrl(media.PreviewKey).ToString() : null,
+            // Remote media not cached here is shown from where it lives, as Mastodon does with caching off.
+            Url = ready && media.FileKey is not null ? mediaStore.GetPublicUrl(media.FileKey).ToString() : ready ? media.RemoteUrl : null,
+            PreviewUrl = ready && media.PreviewKey is not null ? mediaStore.GetPublicUrl(media.PreviewKey).ToString() : ready ? media.RemoteUrl : null,
             RemoteUrl = media.RemoteUrl,
             Description = media.Description,
             Blurhash = media.Blurhash,

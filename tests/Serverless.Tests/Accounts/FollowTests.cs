@@ -322,11 +322,13 @@ public sealed class FollowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Equal("Record not found", unknownBody!["error"]!.GetValue<string>());
 
+        // A remote account is only requested until its server sends Accept.
         var remoteId = await AddRemoteAccountAsync();
         var (remote, remoteBody, remoteResponse) = await SendAsync(alice, HttpMethod.Post, $"/api/v1/accounts/{remoteId}/follow");
         remoteResponse.Dispose();
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, remote);
-        Assert.Equal("Remote follows are not available yet", remoteBody!["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, remote);
+        Assert.True(remoteBody!["requested"]!.GetValue<bool>());
+        Assert.False(remoteBody["following"]!.GetValue<bool>());
 
         var (anonymous, _, anonymousResponse) = await SendAsync(_server.Client, HttpMethod.Get, $"/api/v1/accounts/relationships?id[]={bobId}");
         anonymousResponse.Dispose();

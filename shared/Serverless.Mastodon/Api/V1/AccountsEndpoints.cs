@@ -72,10 +72,7 @@ public static class AccountsEndpoints
     {
         var id = request.Route("id");
         var follower = await request.Service<AccountService>().GetAsync(id, request.Aborted) ?? throw ApiException.NotFound();
-        if (await request.Service<FollowService>().IsFollowingAsync(follower.Id, request.CurrentAccount.Id, request.Aborted))
-        {
-            await request.Service<FollowService>().UnfollowAsync(follower, request.CurrentAccount.Id, request.Aborted);
-        }
+        await request.Service<FollowService>().RemoveFollowerAsync(request.CurrentAccount, follower, request.Aborted);
 
         await AccountsResponses.WriteRelationshipAsync(request, id);
     }

@@ -10,8 +10,9 @@ namespace Serverless.Mastodon.Api.V2;
 
 /// <summary>
 /// <c>GET /api/v2/search</c>: accounts by handle, hashtags by name, statuses by URL. Full-text
-/// search of statuses is not offered (Mastodon's is opt-in too); <c>resolve=true</c> reaches remote
-/// servers once federation lands.
+/// search of statuses is not offered (Mastodon's is opt-in too). With <c>resolve=true</c> and a
+/// signed-in user, unknown remote handles are looked up by WebFinger and unknown URLs fetched
+/// (an actor becomes an account, a Note a status), as Mastodon does.
 /// </summary>
 public static partial class SearchEndpoints
 {
@@ -31,17 +32,31 @@ public static partial class SearchEndpoints
         var offset = Math.Max(request.Params.GetInt("offset") ?? 0, 0);
         var mapper = request.Service<EntityMapper>();
 
+        var resolve = request.Account is not null && (request.Params.GetBool("resolve") ?? false);
         var accounts = new List<Account>();
-        if (type is null or "accounts")
+        var statuses = new List<Status>();
+        string? statusId = null;
+        if (offset == 0 && Uri.TryCreate(q, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && !q.StartsWith(request.Instance.BaseUrl + "/", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var account in await FindAccountsAsync(request, q, limit + offset))
+            // A remote URL: an actor or a status, known already or (with resolve) fetched now.
+            var (remoteAccount, remoteStatus) = await FindRemoteUrlAsync(request, q, resolve, type);
+            if (remoteAccount is not null && type is null or "accounts")
+            {
+                accounts.Add(mapper.ToAccount(remoteAccount));
+            }
+
+            statusId = remoteStatus?.Id;
+        }
+        else if (type is null or "accounts")
+        {
+            foreach (var account in await FindAccountsAsync(request, q, limit + offset, resolve))
             {
                 accounts.Add(mapper.ToAccount(account));
             }
         }
 
-        var statuses = new List<Status>();
-        if ((type is null or "statuses") && offset == 0 && StatusIdFromUrl(request, q) is { } statusId)
+        statusId ??= StatusIdFromUrl(request, q);
+        if ((type is null or "statuses") && offset == 0 && statusId is not null)
         {
             var found = await request.Service<Core.Statuses.StatusService>().GetAsync(statusId, request.Aborted);
             var visible = found is not null && await request.Service<Core.Statuses.StatusAccess>().CanSeeAsync(found, request.Account, request.Aborted);
@@ -59,17 +74,45 @@ public static partial class SearchEndpoints
         await request.Json(new SearchResults(accounts.Skip(offset).Take(limit).ToList(), statuses, hashtags), FeedsJsonContext.Default.SearchResults);
     }
 
-    /// <summary>Local accounts named by a handle (<c>alice</c>, <c>@alice</c>, <c>alice@our.domain</c>) or a profile URL.</summary>
-    private static async Task<IReadOnlyList<AccountRecord>> FindAccountsAsync(ApiRequest request, string q, int limit)
+    /// <summary>A remote actor or status by URL: known, or fetched when <paramref name="resolve"/>.</summary>
+    private static async Task<(AccountRecord? Account, Core.Statuses.StatusRecord? Status)> FindRemoteUrlAsync(ApiRequest request, string q, bool resolve, string? type)
+    {
+        var known = await request.Service<AccountService>().FindByUriAsync(q, request.Aborted);
+        if (known is not null)
+        {
+            return (known, null);
+        }
+
+        var status = await request.Service<Core.Statuses.StatusService>().FindByUriAsync(q, request.Aborted);
+        if (status is not null || !resolve)
+        {
+            return (null, status);
+        }
+
+        if (type is null or "accounts" && await request.Service<Serverless.ActivityPub.Resolver.ActivityPubResolver>().ResolveActorAsync(q, refresh: false, request.Aborted) is { } actor)
+        {
+            return (actor, null);
+        }
+
+        return type is null or "statuses" ? (null, await request.Service<Serverless.ActivityPub.Activity.NoteIngestor>().ResolveAsync(q, request.Aborted)) : (null, null);
+    }
+
+    /// <summary>Accounts named by a handle (<c>alice</c>, <c>@alice</c>, <c>alice@our.domain</c>, <c>bob@remote</c>) or a local profile URL.</summary>
+    private static async Task<IReadOnlyList<AccountRecord>> FindAccountsAsync(ApiRequest request, string q, int limit, bool resolve)
     {
         var accounts = request.Service<AccountService>();
         var handle = q.TrimStart('@');
         var at = handle.IndexOf('@', StringComparison.Ordinal);
         if (at > 0)
         {
-            if (!string.Equals(handle[(at + 1)..], request.Instance.LocalDomain, StringComparison.OrdinalIgnoreCase))
+            var domain = handle[(at + 1)..];
+            if (!accounts.IsLocalDomain(domain))
             {
-                return [];
+                var username = handle[..at];
+                var remote = resolve
+                    ? await request.Service<Serverless.ActivityPub.Resolver.ActivityPubResolver>().ResolveHandleAsync(username, domain, request.Aborted)
+                    : await accounts.FindRemoteAsync(username, domain, request.Aborted);
+                return remote is null || limit == 0 ? [] : [remote];
             }
 
             handle = handle[..at];

@@ -1,0 +1,34 @@
+using Serverless.Core.Errors;
+using Serverless.Core.Statuses;
+
+namespace Serverless.ActivityPub.Activity;
+
+/// <summary><c>Delete</c> of a status by its author: it is tombstoned and taken off every timeline. (Deletes of actors are handled with account moderation.)</summary>
+public sealed class DeleteHandler(StatusService statuses) : IActivityHandler
+{
+    public string Type => "Delete";
+
+    public async Task HandleAsync(InboundActivity activity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        var objectId = activity.ObjectId ?? throw new ValidationFailedException("A Delete needs an object");
+        if (objectId == activity.Actor.Uri)
+        {
+            // TODO(#4): an actor deleting itself; its statuses and follows go with account suspension work.
+            return;
+        }
+
+        var status = await statuses.FindByUriAsync(objectId, cancellationToken);
+        if (status is null || status.Local)
+        {
+            return;
+        }
+
+        if (status.AccountId != activity.Actor.Id)
+        {
+            throw new ForbiddenException("Only the author can delete a status");
+        }
+
+        await statuses.DeleteAsync(activity.Actor, status.Id, deleteMedia: true, cancellationToken);
+    }
+}

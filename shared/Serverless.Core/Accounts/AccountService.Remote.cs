@@ -27,6 +27,14 @@ public sealed partial class AccountService
     /// <summary>A known remote account by handle.</summary>
     public async Task<AccountRecord?> FindRemoteAsync(string username, string domain, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(username);
+        ArgumentNullException.ThrowIfNull(domain);
+        if ((username + domain).IndexOfAny(['/', '\\', '?', '#', ' ']) >= 0)
+        {
+            // Not a handle: such a key cannot exist (document ids exclude these characters).
+            return null;
+        }
+
         var key = LookupKeys.RemoteAcct(username, domain);
         var lookup = await store.ReadAsync(Containers.Lookups, key, key, StoreJsonContext.Default.LookupRecord, cancellationToken);
         return lookup is null ? null : await GetAsync(lookup.Value.TargetId, cancellationToken);

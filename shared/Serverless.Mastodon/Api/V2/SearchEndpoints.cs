@@ -19,6 +19,9 @@ public static partial class SearchEndpoints
     [GeneratedRegex(@"^#?([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)$", RegexOptions.CultureInvariant)]
     private static partial Regex HashtagPattern();
 
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-]+@[A-Za-z0-9.\-]+(:[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex RemoteHandlePattern();
+
     public static async Task Index(ApiRequest request)
     {
         var q = (request.Params.GetString("q") ?? "").Trim();
@@ -106,7 +109,11 @@ public static partial class SearchEndpoints
         if (at > 0)
         {
             var domain = handle[(at + 1)..];
-            if (!accounts.IsLocalDomain(domain))
+            if (!RemoteHandlePattern().IsMatch(handle))
+            {
+                // Not a handle (a URL with an @ in its path, say): nothing to look up by it.
+            }
+            else if (!accounts.IsLocalDomain(domain))
             {
                 var username = handle[..at];
                 var remote = resolve

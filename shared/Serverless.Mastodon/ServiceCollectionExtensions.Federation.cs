@@ -34,5 +34,6 @@ public static partial class ServiceCollectionExtensions
 
         services.AddSingleton<IQueueHandler, IngestHandler>();
         services.AddSingleton<IQueueHandler, DeliverHandler>();
+        services.AddSingleton<IQueueHandler, PullHandler>();
     }
 }

@@ -14,4 +14,5 @@ namespace Serverless.ActivityPub.Json;
 [JsonSerializable(typeof(DeliverMessage))]
 [JsonSerializable(typeof(DeliveryMarker))]
 [JsonSerializable(typeof(DomainRecord))]
+[JsonSerializable(typeof(Resolver.PullMessage))]
 public sealed partial class FederationJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using Serverless.ActivityPub.Json;
 using Serverless.Core.Accounts;
 using Serverless.Core.Configuration;
 using Serverless.Core.Json;
+using Serverless.Core.Queues;
 using Serverless.Core.Storage;
 
 namespace Serverless.ActivityPub.Resolver;
@@ -19,6 +20,7 @@ public sealed partial class ActivityPubResolver(
     FederationHttpClient http,
     AccountService accounts,
     IDocumentStore store,
+    IWorkQueue queue,
     InstanceOptions options,
     TimeProvider time,
     ILogger<ActivityPubResolver> logger)
@@ -174,7 +176,14 @@ public sealed partial class ActivityPubResolver(
             return null;
         }
 
+        var isNew = await accounts.FindByUriAsync(fetched.Uri, cancellationToken) is null;
         var saved = await accounts.SaveRemoteAsync(fetched, cancellationToken);
+        if (isNew && saved.OutboxUrl is not null)
+        {
+            // A newly seen account's profile shows recent posts, as on its own server (fetched in the background).
+            await queue.SendJsonAsync(QueueNames.Pull, new PullMessage(PullKinds.Outbox, saved.Id), FederationJsonContext.Default.PullMessage, cancellationToken);
+        }
+
         if (saved.PublicKeyId is { } keyId)
         {
             var key = LookupKeys.Uri(keyId);

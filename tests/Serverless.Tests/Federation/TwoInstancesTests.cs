@@ -81,4 +81,27 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         Assert.False((await RelationshipAsync(alice, carolId))["requested"]!.GetValue<bool>());
         _ = aliceAccount;
     }
+
+    [Fact]
+    public async Task A_newly_resolved_account_shows_its_recent_public_posts()
+    {
+        var (alice, _) = await _pair.First.SignUpAsync("alice");
+        var (bob, _) = await _pair.Second.SignUpAsync("bob");
+        for (var i = 1; i <= 3; i++)
+        {
+            await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = $"Earlier post {i}" });
+        }
+
+        await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "Earlier private post", ["visibility"] = "private" });
+
+        // Resolving Bob pulls his outbox in the background: his public posts fill his profile here.
+        var bobId = await ResolveAsync(alice, Handle(_pair.Second, "bob"));
+        var statuses = await StandaloneServer.EventuallyAsync(async () =>
+        {
+            var list = await TimelineAsync(alice, $"/api/v1/accounts/{bobId}/statuses");
+            return list.Count >= 3 ? list : null;
+        });
+        Assert.Equal(["Earlier post 3", "Earlier post 2", "Earlier post 1"], statuses.Select(s => System.Text.RegularExpressions.Regex.Replace(s!["content"]!.GetValue<string>(), "<[^>]+>", "")).ToArray());
+        Assert.All(statuses, s => Assert.Equal("public", s!["visibility"]!.GetValue<string>()));
+    }
 }

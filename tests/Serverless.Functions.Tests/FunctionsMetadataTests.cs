@@ -29,6 +29,9 @@ public sealed class FunctionsMetadataTests
         ["Actor"] = "actor/{*path}",
         ["System"] = "system/{*path}",
         ["Profile"] = "@{username}/{*path}",
+        ["Tags"] = "tags/{*path}",
+        ["About"] = "about/{*path}",
+        ["AuthorizeInteraction"] = "authorize_interaction",
     };
 
     /// <summary>The timer-triggered function that publishes scheduled statuses and ends polls.</summary>
@@ -185,6 +188,10 @@ public sealed class FunctionsMetadataTests
         { "/@alice", "Profile" },
         { "/@alice/123", "Profile" },
         { "/@alice/with_replies", "Profile" },
+        { "/tags/fediverse", "Tags" },
+        { "/about", "About" },
+        { "/about/more", "About" },
+        { "/authorize_interaction", "AuthorizeInteraction" },
         // Not served: the host's own paths, unknown prefixes, and (a limitation of complex
         // segments, which match from the right) remote profiles.
         { "/admin/host/status", null },
@@ -195,6 +202,30 @@ public sealed class FunctionsMetadataTests
         { "/@", null },
         { "/@alice@remote.example", null },
     };
+
+    /// <summary>Every route the dispatcher knows must reach it through exactly one function, or it is unreachable on Azure.</summary>
+    [Fact]
+    public void Every_route_in_the_route_table_is_served_by_exactly_one_function()
+    {
+        var triggers = FileMetadata.Value
+            .Select(f => (f.Key, Trigger: f.Value.FirstOrDefault(b => (string?)b!["type"] == "httpTrigger")))
+            .Where(f => f.Trigger is not null)
+            .Select(f => (f.Key, Matcher: new TemplateMatcher(TemplateParser.Parse((string)f.Trigger!["route"]!), new RouteValueDictionary())))
+            .ToList();
+        var unserved = new List<string>();
+        foreach (var route in Serverless.Mastodon.Routes.Build().Definitions)
+        {
+            // A sample path: each parameter becomes a plain value (a profile's "@{username}" keeps its "@").
+            var path = System.Text.RegularExpressions.Regex.Replace(route.Template, @"\{\*?[a-zA-Z_]+\}", "x");
+            var matches = triggers.Where(t => t.Matcher.TryMatch(new PathString(path), new RouteValueDictionary())).Select(t => t.Key).ToList();
+            if (matches.Count != 1)
+            {
+                unserved.Add($"{route.Method} {route.Template} → [{string.Join(", ", matches)}]");
+            }
+        }
+
+        Assert.Empty(unserved);
+    }
 
     [Theory]
     [MemberData(nameof(SamplePaths))]

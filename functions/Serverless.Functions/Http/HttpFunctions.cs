@@ -99,3 +99,27 @@ public sealed class ProfileFunction(Dispatcher dispatcher)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Profile)] HttpRequest request) =>
         HttpFunction.DispatchAsync(dispatcher, request);
 }
+
+public sealed class TagsFunction(Dispatcher dispatcher)
+{
+    [Function("Tags")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Tags)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class AboutFunction(Dispatcher dispatcher)
+{
+    [Function("About")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.About)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class AuthorizeInteractionFunction(Dispatcher dispatcher)
+{
+    [Function("AuthorizeInteraction")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.AuthorizeInteraction)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}

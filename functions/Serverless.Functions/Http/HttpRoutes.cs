@@ -44,6 +44,15 @@ public static class HttpRoutes
     /// </summary>
     public const string Profile = "@{username}/{*path}";
 
+    /// <summary>Hashtag pages (<c>/tags/fediverse</c>), where ActivityPub <c>Hashtag</c> links point.</summary>
+    public const string Tags = "tags/{*path}";
+
+    /// <summary>The about page (<c>/about</c>, <c>/about/more</c>), the instance actor's <c>url</c>.</summary>
+    public const string About = "about/{*path}";
+
+    /// <summary>The WebFinger subscribe template's target (<c>/authorize_interaction?uri=…</c>).</summary>
+    public const string AuthorizeInteraction = "authorize_interaction";
+
     /// <summary>Every method a function accepts: the dispatcher answers 405 itself where needed.</summary>
     public static readonly IReadOnlyList<string> Methods = ["get", "post", "put", "patch", "delete", "options", "head"];
 }

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text;
+using Serverless.Core.Timelines;
+
+namespace Serverless.Mastodon.Pages;
+
+/// <summary>The frame of the server-rendered pages: a plain, accessible document with the instance's name.</summary>
+public static class PageLayout
+{
+    public static string Document(string siteTitle, string title, string body, string? head = null) => $"""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{WebUtility.HtmlEncode(title)} - {WebUtility.HtmlEncode(siteTitle)}</title>{head}
+        </head><body><main>{body}</main></body></html>
+        """;
+
+    /// <summary>Public statuses as an HTML list. Their content is already sanitised HTML (ours, or remote content cleaned on arrival).</summary>
+    public static string Statuses(IEnumerable<StatusView> views)
+    {
+        var html = new StringBuilder("<ol class=\"statuses\">");
+        foreach (var view in views)
+        {
+            var status = view.Status;
+            var author = view.Account;
+            var handle = author.IsLocal ? author.Username : $"{author.Username}@{author.Domain}";
+            html.Append("<li><article><header><a href=\"").Append(WebUtility.HtmlEncode(author.Url)).Append("\">")
+                .Append(WebUtility.HtmlEncode(string.IsNullOrEmpty(author.DisplayName) ? author.Username : author.DisplayName))
+                .Append("</a> <span>@").Append(WebUtility.HtmlEncode(handle)).Append("</span> <a href=\"").Append(WebUtility.HtmlEncode(status.Url)).Append("\"><time datetime=\"")
+                .Append(status.CreatedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)).Append("\">")
+                .Append(status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)).Append("</time></a></header>");
+            if (status.SpoilerText.Length > 0)
+            {
+                html.Append("<details><summary>").Append(WebUtility.HtmlEncode(status.SpoilerText)).Append("</summary>").Append(status.Content).Append("</details>");
+            }
+            else
+            {
+                html.Append(status.Content);
+            }
+
+            html.Append("</article></li>");
+        }
+
+        return html.Append("</ol>").ToString();
+    }
+}

@@ -1,0 +1,14 @@
+using Serverless.Mastodon.Http;
+using Serverless.Mastodon.Pages;
+
+namespace Serverless.Mastodon;
+
+/// <summary>Server-rendered HTML pages beyond profiles and statuses (which live with their ActivityPub documents).</summary>
+public static partial class Routes
+{
+    static partial void MapPages(RouteTable table) => table
+        .Get("/tags/{name}", TagsPage.Show)
+        .Get("/about", AboutPage.Show)
+        .Get("/about/more", AboutPage.Show)
+        .Get("/authorize_interaction", AuthorizeInteractionPage.Show);
+}

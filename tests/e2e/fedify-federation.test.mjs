@@ -4,6 +4,7 @@
 // Fedify's HTTP signature formats and refuses unsigned or wrongly signed activities; Fedify
 // verifies ours; likes and announces raise notifications.
 //
+// The tests run in order and build on each other (who follows whom), as one federation story.
 // Set FEDERATION_E2E_LOG=1 to print the server's log after the run.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -279,6 +280,8 @@ test("unsigned and wrongly signed activities are refused with 401 and leave noth
   await until(() => inHome(bob.client, valid.object.id));
   const home = await bob.client.v1.timelines.home.list({ limit: 40 });
   for (const id of refused) assert.ok(!home.some((s) => s.uri === id), `${id} was refused`);
+  const known = await bob.client.v2.search.list({ q: valid.object.id, type: "statuses", resolve: false });
+  assert.deepEqual(known.statuses.map((s) => s.uri), [valid.object.id], "a known status is found by its URI");
   for (const id of refused) {
     const found = await bob.client.v2.search.list({ q: id, type: "statuses", resolve: false });
     assert.deepEqual(found.statuses, [], `${id} is unknown`);

@@ -31,6 +31,17 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton<IActivityHandler, UndoHandler>();
         services.AddSingleton<IActivityHandler, CreateHandler>();
         services.AddSingleton<IActivityHandler, DeleteHandler>();
+        services.AddSingleton<ActivityReferences>();
+        services.AddSingleton<ActivityContinuations>();
+        services.AddSingleton<PollVoteReceiver>();
+        services.AddSingleton<ActorDeletion>();
+        services.TryAddSingleton<Serverless.Core.Moderation.ReportService>();
+        services.AddSingleton<IActivityHandler, UpdateHandler>();
+        services.AddSingleton<IActivityHandler, AnnounceHandler>();
+        services.AddSingleton<IActivityHandler, LikeHandler>();
+        services.AddSingleton<IActivityHandler, BlockHandler>();
+        services.AddSingleton<IActivityHandler, FlagHandler>();
+        services.AddSingleton<IActivityHandler, MoveHandler>();
 
         services.AddSingleton<IQueueHandler, IngestHandler>();
         services.AddSingleton<IQueueHandler, DeliverHandler>();

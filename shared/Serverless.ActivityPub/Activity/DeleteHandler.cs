@@ -3,8 +3,8 @@ using Serverless.Core.Statuses;
 
 namespace Serverless.ActivityPub.Activity;
 
-/// <summary><c>Delete</c> of a status by its author: it is tombstoned and taken off every timeline. (Deletes of actors are handled with account moderation.)</summary>
-public sealed class DeleteHandler(StatusService statuses) : IActivityHandler
+/// <summary><c>Delete</c> of a status by its author: it is tombstoned and taken off every timeline; of the actor itself: the account and what it left here go (<see cref="ActorDeletion"/>).</summary>
+public sealed class DeleteHandler(StatusService statuses, ActorDeletion actors) : IActivityHandler
 {
     public string Type => "Delete";
 
@@ -14,7 +14,7 @@ public sealed class DeleteHandler(StatusService statuses) : IActivityHandler
         var objectId = activity.ObjectId ?? throw new ValidationFailedException("A Delete needs an object");
         if (objectId == activity.Actor.Uri)
         {
-            // TODO(#4): an actor deleting itself; its statuses and follows go with account suspension work.
+            await actors.DeleteAsync(activity, cancellationToken);
             return;
         }
 

@@ -78,6 +78,12 @@ public sealed record AccountRecord
     /// <summary>The actor URIs this account is also known as (<c>alsoKnownAs</c>), which a <c>Move</c> to it requires.</summary>
     public IReadOnlyList<string> AlsoKnownAs { get; init; } = [];
 
+    /// <summary>The account this one moved to (a received <c>Move</c>); its local followers were moved to that one.</summary>
+    public string? MovedToAccountId { get; init; }
+
+    /// <summary>When the account was suspended, or (remote) deleted by its own server; its statuses and follows are gone.</summary>
+    public DateTimeOffset? SuspendedAt { get; init; }
+
     /// <summary>Pending follow requests to this account, for <c>source.follow_requests_count</c>.</summary>
     public long FollowRequestsCount { get; init; }
 

@@ -83,6 +83,10 @@ public sealed partial class AccountService
             FollowersCount = Math.Max(existing.FollowersCount, fetched.FollowersCount),
             FollowingCount = Math.Max(existing.FollowingCount, fetched.FollowingCount),
             LastStatusAt = existing.LastStatusAt ?? fetched.LastStatusAt,
+
+            // What we decided about the account (a Move, a deletion) is ours, not the document's.
+            MovedToAccountId = fetched.MovedToAccountId ?? existing.MovedToAccountId,
+            SuspendedAt = existing.SuspendedAt,
         };
         await store.UpsertAsync(Containers.Accounts, updated.Id, updated.Id, updated, StoreJsonContext.Default.AccountRecord, ifMatch: null, cancellationToken);
         if (!string.Equals(existing.Username, updated.Username, StringComparison.OrdinalIgnoreCase))

@@ -20,6 +20,8 @@ namespace Serverless.Core.Json;
 [JsonSerializable(typeof(TimelineEntry))]
 [JsonSerializable(typeof(FollowRecord))]
 [JsonSerializable(typeof(AccountNoteRecord))]
+[JsonSerializable(typeof(BlockRecord))]
+[JsonSerializable(typeof(Moderation.ReportRecord))]
 [JsonSerializable(typeof(ApplicationRecord))]
 [JsonSerializable(typeof(AccessTokenRecord))]
 [JsonSerializable(typeof(FanoutMessage))]

@@ -93,7 +93,7 @@ public sealed partial class VoteService(
 
         try
         {
-            poll = await CountAsync(poll.Id, choices, cancellationToken);
+            poll = await CountAsync(poll.Id, choices, newVoter: true, cancellationToken);
         }
         catch
         {
@@ -158,14 +158,14 @@ public sealed partial class VoteService(
         return status is not null && status.PollId == poll.Id ? (poll, status) : throw new RecordNotFoundException();
     }
 
-    /// <summary>Adds the choices to the counters in one conditional patch, re-reading on a conflict.</summary>
-    private async Task<PollRecord> CountAsync(string pollId, IReadOnlyList<int> choices, CancellationToken cancellationToken)
+    /// <summary>Adds the choices (and, for a <paramref name="newVoter"/>, one voter) to the counters in one conditional patch, re-reading on a conflict.</summary>
+    private async Task<PollRecord> CountAsync(string pollId, IReadOnlyList<int> choices, bool newVoter, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var doc = await polls.GetAsync(pollId, cancellationToken) ?? throw new RecordNotFoundException();
             var poll = doc.Value;
-            List<PatchOperation> ops = [PatchOperation.Increment("/votesCount", choices.Count), PatchOperation.Increment("/votersCount", 1)];
+            List<PatchOperation> ops = [PatchOperation.Increment("/votesCount", choices.Count), PatchOperation.Increment("/votersCount", newVoter ? 1 : 0)];
             ops.AddRange(choices.Select(c => PatchOperation.Increment($"/options/{c}/votesCount", 1)));
             try
             {
@@ -181,7 +181,7 @@ public sealed partial class VoteService(
             return poll with
             {
                 VotesCount = poll.VotesCount + choices.Count,
-                VotersCount = poll.VotersCount + 1,
+                VotersCount = poll.VotersCount + (newVoter ? 1 : 0),
                 Options = poll.Options.Select((o, i) => o with { VotesCount = o.VotesCount + choices.Count(c => c == i) }).ToList(),
             };
         }

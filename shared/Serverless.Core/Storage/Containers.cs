@@ -21,7 +21,7 @@ public static class Containers
     /// <summary>Materialised timelines, one item per (timeline, status). pk = <c>home:{id}</c>, <c>public</c>, <c>local</c>, <c>account:{id}</c>, …; id = sortable status id.</summary>
     public const string Timelines = "timelines";
 
-    /// <summary>Follow edges, stored twice: pk = <c>following:{id}</c> and <c>followers:{id}</c>.</summary>
+    /// <summary>Follow edges, stored twice: pk = <c>following:{id}</c> and <c>followers:{id}</c>; blocks beside them: pk = <c>blocks:{blocker}</c> and <c>blocked-by:{target}</c> (Follows/BlockRecord.cs).</summary>
     public const string Follows = "follows";
 
     /// <summary>OAuth applications (<c>app:{client_id}</c>), tokens (<c>token:{sha256}</c>) and codes.</summary>
@@ -60,8 +60,11 @@ public static class Containers
     /// <summary>What the instance knows about each remote domain: delivery failures and availability (pk = id = the domain).</summary>
     public const string Domains = "domains";
 
+    /// <summary>Reports (Moderation/ReportRecord.cs): pk = id = the report id; a copy of each in pk = <c>index</c>, id = the sortable report id, for listing newest first.</summary>
+    public const string Reports = "reports";
+
     /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
     public const string Instance = "instance";
 
-    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Activities, Domains, Instance];
+    public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Activities, Domains, Reports, Instance];
 }

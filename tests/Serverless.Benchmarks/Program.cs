@@ -1,13 +1,14 @@
 using System.Reflection;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Serverless.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Serverless.Benchmarks -- [--results DIR] [BenchmarkDotNet options, e.g. --filter '*']
 // --results (or BenchmarkDotNet's own --artifacts) sets where everything is written; the default
 // is results/ next to the project file. Without --filter every benchmark runs (no interactive menu).
+// Each benchmark class writes its own summary: FederationBenchmarks federation.md, the others summary.md.
 var (resultsDirectory, rest) = Arguments.Split(args);
 Console.WriteLine($"Results: {resultsDirectory}");
-Arguments.ClearPreviousRun(resultsDirectory);
 
 var startedAt = DateTimeOffset.UtcNow;
 var loadAtStart = ResultsSummary.ReadLoadAverage();
@@ -17,10 +18,26 @@ var summaries = BenchmarkSwitcher
     .ToList();
 var loadAtEnd = ResultsSummary.ReadLoadAverage();
 var finishedAt = DateTimeOffset.UtcNow;
+Arguments.ClearPreviousRun(resultsDirectory, summaries, startedAt);
 
-var path = ResultsSummary.Write(resultsDirectory, summaries, loadAtStart, loadAtEnd, startedAt, finishedAt);
-Console.WriteLine($"Summary: {path}");
-Console.WriteLine(File.ReadAllText(path));
+static bool IsFederation(Summary summary) => summary.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(FederationBenchmarks));
+var paths = new List<string>();
+if (summaries.Where(s => !IsFederation(s)).ToList() is { Count: > 0 } firstSlice)
+{
+    paths.Add(ResultsSummary.Write(resultsDirectory, firstSlice, loadAtStart, loadAtEnd, startedAt, finishedAt));
+}
+
+if (summaries.Where(IsFederation).ToList() is { Count: > 0 } federation)
+{
+    paths.Add(FederationSummary.Write(resultsDirectory, federation, loadAtStart, loadAtEnd, startedAt, finishedAt));
+}
+
+foreach (var path in paths)
+{
+    Console.WriteLine($"Summary: {path}");
+    Console.WriteLine(File.ReadAllText(path));
+}
+
 return summaries.Count > 0 && summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.All(r => r.Success)) ? 0 : 1;
 
 internal static class Arguments
@@ -49,26 +66,31 @@ internal static class Arguments
         return (Path.GetFullPath(results ?? DefaultResultsDirectory()), rest.ToArray());
     }
 
-    /// <summary>A results folder holds one run: removes what an earlier run of these benchmarks wrote there, and nothing else.</summary>
-    public static void ClearPreviousRun(string resultsDirectory)
+    /// <summary>
+    /// A results folder holds the latest run of each benchmark class: removes what earlier runs of the
+    /// classes that just ran left there (older than <paramref name="startedAt"/>), and nothing else, so
+    /// that running one class keeps the other's results.
+    /// </summary>
+    public static void ClearPreviousRun(string resultsDirectory, IEnumerable<Summary> summaries, DateTimeOffset startedAt)
     {
         if (!Directory.Exists(resultsDirectory))
         {
             return;
         }
 
-        const string Prefix = "Serverless.Benchmarks.";
-        var previous = Directory.EnumerateFiles(resultsDirectory, Prefix + "*.log")
-            .Append(Path.Combine(resultsDirectory, "summary.md"));
         var reports = Path.Combine(resultsDirectory, "results");
-        if (Directory.Exists(reports))
+        foreach (var type in summaries.SelectMany(s => s.BenchmarksCases).Select(c => c.Descriptor.Type.FullName).Distinct())
         {
-            previous = previous.Concat(Directory.EnumerateFiles(reports, Prefix + "*"));
-        }
+            var previous = Directory.EnumerateFiles(resultsDirectory, type + "-*.log");
+            if (Directory.Exists(reports))
+            {
+                previous = previous.Concat(Directory.EnumerateFiles(reports, type + "-*"));
+            }
 
-        foreach (var file in previous.ToList())
-        {
-            File.Delete(file);
+            foreach (var file in previous.Where(f => File.GetLastWriteTimeUtc(f) < startedAt.UtcDateTime).ToList())
+            {
+                File.Delete(file);
+            }
         }
     }
 

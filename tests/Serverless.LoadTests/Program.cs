@@ -8,6 +8,11 @@ using Serverless.LoadTests;
 //   check     --data DIR --url URL              every endpoint answers 200 with full pages
 //   fanout    --data DIR --url URL [--timeout 10] [--out FILE]
 //   report    --raw DIR --out FILE [--data DIR]
+// Federation (federation.sh):
+//   fed-seed   --data DIR [--domain loadtest.test] [--remote-domain remote.example]
+//   fed-sign   --data DIR --url INBOX_URL --first N --count N --out PREFIX [--threads 2] [--parallel 2]
+//   fed-count  --data DIR [--out FILE]          the ingest queue's counts (activities taken in)
+//   fed-report --raw DIR --out FILE
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -17,7 +22,7 @@ Console.CancelKeyPress += (_, e) =>
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: Serverless.LoadTests seed|endpoints|check|fanout|report [options] (see Program.cs)");
+    Console.Error.WriteLine("usage: Serverless.LoadTests seed|endpoints|check|fanout|report|fed-seed|fed-sign|fed-count|fed-report [options] (see Program.cs)");
     return 2;
 }
 
@@ -57,6 +62,27 @@ switch (args[0])
         }
 
         return result.AllMilliseconds is null ? 1 : 0;
+
+    case "fed-seed":
+        return await new Serverless.LoadTests.Federation.FederationSeeder(
+            options.Required("data"), options.Get("domain") ?? "loadtest.test", options.Get("remote-domain") ?? "remote.example", Console.Out).RunAsync(cancel.Token);
+
+    case "fed-sign":
+        return await new Serverless.LoadTests.Federation.InboxActivitySigner(
+            options.Required("data"),
+            new Uri(options.Required("url")),
+            long.Parse(options.Required("first"), CultureInfo.InvariantCulture),
+            options.Int("count", 1000),
+            Math.Max(1, options.Int("threads", 2)),
+            options.Required("out"),
+            Math.Max(1, options.Int("parallel", 2)),
+            Console.Out).RunAsync(cancel.Token);
+
+    case "fed-count":
+        return await Serverless.LoadTests.Federation.IngestCounter.RunAsync(options.Required("data"), options.Get("out"), Console.Out, cancel.Token);
+
+    case "fed-report":
+        return await new Serverless.LoadTests.Federation.FederationReport(options.Required("raw"), options.Required("out")).WriteAsync(cancel.Token);
 
     case "report":
         return await new Report(options.Required("raw"), options.Required("out"), options.Get("data")).WriteAsync(cancel.Token);

@@ -2,7 +2,8 @@
 // (issue #4): the Fedify actor follows a local account and receives its posts; a local account
 // follows the Fedify actor and her posts reach its home timeline; our server verifies both of
 // Fedify's HTTP signature formats and refuses unsigned or wrongly signed activities; Fedify
-// verifies ours; likes and announces raise notifications.
+// verifies ours; likes and announces raise notifications, and their undos take the favourite and
+// the reblog back.
 //
 // The tests run in order and build on each other (who follows whom), as one federation story.
 // Set FEDERATION_E2E_LOG=1 to print the server's log after the run.
@@ -288,11 +289,7 @@ test("unsigned and wrongly signed activities are refused with 401 and leave noth
   }
 });
 
-// Like and Announce are handled by inbound handlers being built (shared/Serverless.ActivityPub/Activity/);
-// until they exist our server answers 202 and ignores the activity, so no notification appears.
-const LIKE_TODO = { ...T, todo: "inbound Like/Announce handlers are not built yet (the ingest queue ignores those types)" };
-
-test("a Like from Fedify raises a favourite notification; its Undo removes the favourite", LIKE_TODO, async () => {
+test("a Like from Fedify raises a favourite notification; its Undo removes the favourite", T, async () => {
   const status = await alice.client.v1.statuses.create({ status: "Like this, Fedify", visibility: "public" });
   await peer.control.waitFor({ type: "Create", objectId: status.uri }, WAIT);
   const likeId = await peer.control.like(status.uri);
@@ -306,7 +303,7 @@ test("a Like from Fedify raises a favourite notification; its Undo removes the f
   await until(async () => (await alice.client.v1.statuses.$select(status.id).fetch()).favouritesCount === 0);
 });
 
-test("an Announce from Fedify raises a reblog notification; its Undo removes the reblog", LIKE_TODO, async () => {
+test("an Announce from Fedify raises a reblog notification; its Undo removes the reblog", T, async () => {
   const status = await alice.client.v1.statuses.create({ status: "Boost this, Fedify", visibility: "public" });
   await peer.control.waitFor({ type: "Create", objectId: status.uri }, WAIT);
   const announceId = await peer.control.announce(status.uri);
@@ -315,9 +312,16 @@ test("an Announce from Fedify raises a reblog notification; its Undo removes the
   assert.equal((await alice.client.v1.statuses.$select(status.id).fetch()).reblogsCount, 1);
   const rebloggedBy = await alice.client.v1.statuses.$select(status.id).rebloggedBy.list();
   assert.deepEqual(rebloggedBy.map((a) => a.acct), [peer.handle]);
+  // bob follows the Fedify actor: her reblog is in his home timeline.
+  const reblog = await until(async () =>
+    (await bob.client.v1.timelines.home.list({ limit: 40 })).find((s) => s.reblog?.id === status.id),
+  );
+  assert.equal(reblog.account.acct, peer.handle);
+  assert.equal(reblog.uri, announceId);
 
   await peer.control.undo(announceId);
   await until(async () => (await alice.client.v1.statuses.$select(status.id).fetch()).reblogsCount === 0);
+  await until(async () => !(await bob.client.v1.timelines.home.list({ limit: 40 })).some((s) => s.reblog?.id === status.id));
 });
 
 test("unfollows both ways: Fedify's Undo(Follow) removes the follower, a local unfollow reaches Fedify", T, async () => {

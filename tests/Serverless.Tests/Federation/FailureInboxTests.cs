@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.ActivityPub.Inbox;
 using Serverless.ActivityPub.Json;
+using Serverless.Core.Accounts;
 using Serverless.Core.Queues;
 using Serverless.Core.Statuses;
 using Serverless.Core.Storage;
@@ -355,5 +356,57 @@ public sealed class FailureInboxTests(FailureInboxFixture fixture) : IClassFixtu
             length = -1;
             return false;
         }
+    }
+}
+
+/// <summary>A duplicate received before the first copy was processed is processed once, and stays a duplicate afterwards.</summary>
+public sealed class FailureInboxDuplicateTests : IAsyncLifetime
+{
+    private FailurePeer _peer = null!;
+    private StandaloneServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _peer = await FailurePeer.StartAsync();
+        _server = await StandaloneServer.StartAsync(new Dictionary<string, string?> { ["ALLOW_PRIVATE_ADDRESSES"] = "true", ["RUN_QUEUE_WORKERS"] = "false" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _peer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_duplicate_is_processed_once()
+    {
+        var remote = _peer.AddActor("remote");
+        var (activity, _, noteId) = FailureInboxTests.Create(remote, "<p>Said twice</p>");
+        var body = activity.ToJsonString();
+        var inbox = $"http://127.0.0.1:{_server.Port}/inbox";
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await _server.Client.SendAsync(FailurePeer.SignedPost(inbox, body, remote, rfc9421: i == 1));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var queue = _server.Services.GetRequiredService<SqliteWorkQueue>();
+        Assert.Single(await queue.ListPendingAsync(QueueNames.Ingest, 100, CancellationToken.None));
+
+        // The workers start: the one queued copy is ingested, and the status exists once.
+        await _server.RestartAsync(new Dictionary<string, string?> { ["RUN_QUEUE_WORKERS"] = "true" });
+        var status = await StandaloneServer.EventuallyAsync(() => _server.Services.GetRequiredService<StatusService>().FindByUriAsync(noteId, CancellationToken.None));
+        await StandaloneServer.EventuallyAsync(async () => (await _server.Services.GetRequiredService<SqliteWorkQueue>().ListPendingAsync(QueueNames.Ingest, 100, CancellationToken.None)).Count == 0 ? "done" : null);
+        var author = await _server.Services.GetRequiredService<AccountService>().FindByUriAsync(remote.Uri, CancellationToken.None);
+        Assert.Equal(author!.Id, status.AccountId);
+        Assert.Equal(1, author.StatusesCount);
+
+        // Redelivered after processing: still remembered as received.
+        using (var late = await _server.Client.SendAsync(FailurePeer.SignedPost(inbox, body, remote)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, late.StatusCode);
+        }
+
+        Assert.Empty(await _server.Services.GetRequiredService<SqliteWorkQueue>().ListPendingAsync(QueueNames.Ingest, 100, CancellationToken.None));
     }
 }

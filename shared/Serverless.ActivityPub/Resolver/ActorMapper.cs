@@ -51,6 +51,7 @@ public static class ActorMapper
             InboxUrl = inbox,
             SharedInboxUrl = Ld.String(endpoints, "sharedInbox") is { } shared && Ld.Origin(shared) is not null ? shared : null,
             FollowersUrl = Ld.Id(actor, "followers"),
+            FollowingUrl = Ld.Id(actor, "following"),
             OutboxUrl = Ld.Id(actor, "outbox") is { } outbox && Ld.SameOrigin(outbox, uri) ? outbox : null,
             PublicKeyPem = key?.Pem,
             PublicKeyId = key?.Id,

@@ -6,6 +6,7 @@ using Serverless.ActivityPub.Json;
 using Serverless.Core.Accounts;
 using Serverless.Core.Queues;
 using Serverless.Core.Statuses;
+using Serverless.Core.Storage;
 
 namespace Serverless.ActivityPub.Resolver;
 
@@ -19,6 +20,7 @@ public sealed partial class PullHandler(
     ActivityPubResolver resolver,
     NoteIngestor notes,
     AccountService accounts,
+    IDocumentStore store,
     ILogger<PullHandler> logger) : IQueueHandler
 {
     /// <summary>Posts taken from an outbox at most.</summary>
@@ -91,8 +93,36 @@ public sealed partial class PullHandler(
             page = Ld.Id(page, "next") is { } next && Ld.SameOrigin(next, outboxUrl) ? await resolver.FetchAsync(next, cancellationToken) : null;
         }
 
+        // After the posts, whose storing counts them one by one: the remote totals are the truth.
+        await CopyCountsAsync(account, outbox, cancellationToken);
         LogBackfilled(logger, taken, account.Uri);
     }
+
+    /// <summary>The profile's counters as its own server counts them: the totals of its outbox and follow collections.</summary>
+    private async Task CopyCountsAsync(AccountRecord account, JsonObject? outbox, CancellationToken cancellationToken)
+    {
+        var operations = new List<PatchOperation>();
+        if (Total(outbox) is { } statuses)
+        {
+            operations.Add(PatchOperation.Set("/statusesCount", JsonValue.Create(statuses)));
+        }
+
+        foreach (var (url, path) in new[] { (account.FollowersUrl, "/followersCount"), (account.FollowingUrl, "/followingCount") })
+        {
+            if (url is not null && Ld.SameOrigin(url, account.Uri) && Total(await resolver.FetchAsync(url, cancellationToken)) is { } total)
+            {
+                operations.Add(PatchOperation.Set(path, JsonValue.Create(total)));
+            }
+        }
+
+        if (operations.Count > 0)
+        {
+            await store.PatchAsync(Containers.Accounts, account.Id, account.Id, operations, ifMatch: null, cancellationToken);
+        }
+    }
+
+    private static long? Total(JsonObject? collection) =>
+        collection?["totalItems"] is JsonValue value && value.TryGetValue<long>(out var total) && total >= 0 ? total : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown pull kind {Kind}; dropped")]
     private static partial void LogUnknown(ILogger logger, string kind);

@@ -55,6 +55,9 @@ public sealed record AccountRecord
     /// <summary>A remote actor's followers collection, so that statuses addressed to it can be told from direct ones.</summary>
     public string? FollowersUrl { get; init; }
 
+    /// <summary>A remote actor's following collection, whose total is shown as its following count.</summary>
+    public string? FollowingUrl { get; init; }
+
     /// <summary>A remote actor's outbox, read to backfill its recent posts when it is first seen.</summary>
     public string? OutboxUrl { get; init; }
 

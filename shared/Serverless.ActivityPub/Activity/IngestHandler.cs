@@ -44,7 +44,9 @@ public sealed partial class IngestHandler(
         }
 
         var actor = await accounts.GetAsync(record.ActorAccountId, cancellationToken);
-        if (actor is null || JsonNode.Parse(json) is not JsonObject activity)
+
+        // A deleted (suspended) actor's key may still be cached: nothing more of it is taken, but the steps of its own Delete.
+        if (actor is null || (actor.SuspendedAt is not null && record.Type != "Delete") || JsonNode.Parse(json) is not JsonObject activity)
         {
             await ForgetJsonAsync(record, cancellationToken);
             return;

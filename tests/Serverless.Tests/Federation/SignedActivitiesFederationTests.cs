@@ -183,6 +183,35 @@ public sealed class SignedActivitiesFederationTests : IAsyncLifetime
         Assert.DoesNotContain((await TimelineAsync(alice, "/api/v1/timelines/home")).OfType<JsonObject>(), s => s["content"]!.GetValue<string>().Contains("Bob's", StringComparison.Ordinal));
         var deleted = await _pair.First.Services.GetRequiredService<AccountService>().GetAsync(bobId, CancellationToken.None);
         Assert.NotNull(deleted!.SuspendedAt);
+
+        // Its key is still known here, but nothing more of it is taken: a later post is dropped, another account's is not.
+        var (_, carolAccount) = await _pair.Second.SignUpAsync("carol");
+        var carolActor = await SignedActor.OfAsync(_pair.Second, carolAccount);
+        Assert.Equal(HttpStatusCode.Accepted, await bobActor.SendAsync(_pair.First, PublicCreate(bobActor, "Back from the dead")));
+        Assert.Equal(HttpStatusCode.Accepted, await carolActor.SendAsync(_pair.First, PublicCreate(carolActor, "Carol was never gone")));
+        await WaitForStatusAsync(alice, "/api/v1/timelines/public?remote=true", "Carol was never gone");
+        await Task.Delay(300);
+        Assert.DoesNotContain((await TimelineAsync(alice, "/api/v1/timelines/public?remote=true")).OfType<JsonObject>(), s => s["content"]!.GetValue<string>().Contains("Back from the dead", StringComparison.Ordinal));
+    }
+
+    private static JsonObject PublicCreate(SignedActor actor, string text)
+    {
+        var id = actor.NewId("statuses").Replace('#', '/');
+        return new JsonObject
+        {
+            ["id"] = id + "/activity",
+            ["type"] = "Create",
+            ["to"] = new JsonArray("https://www.w3.org/ns/activitystreams#Public"),
+            ["object"] = new JsonObject
+            {
+                ["id"] = id,
+                ["type"] = "Note",
+                ["attributedTo"] = actor.Uri,
+                ["to"] = new JsonArray("https://www.w3.org/ns/activitystreams#Public"),
+                ["content"] = $"<p>{text}</p>",
+                ["published"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
     }
 
     [Fact]

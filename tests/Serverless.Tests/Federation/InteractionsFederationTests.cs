@@ -84,6 +84,33 @@ public sealed class InteractionsFederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_followed_account_reblogging_an_unknown_status_brings_it_home_and_its_own_private_reblog_stays_private()
+    {
+        var (carol, _) = await _pair.First.SignUpAsync("carol");
+        var (bob, _) = await _pair.Second.SignUpAsync("bob");
+        var (dave, _) = await _pair.Second.SignUpAsync("dave");
+        await FollowAsync(carol, _pair.Second, "bob");
+
+        // Dave's post never reached the first server; Bob's reblog of it brings it there.
+        var post = await StandaloneServer.PostJsonAsync(dave, "/api/v1/statuses", new JsonObject { ["status"] = "Dave's thoughts, unseen so far" });
+        await StandaloneServer.PostJsonAsync(bob, $"/api/v1/statuses/{post["id"]!.GetValue<string>()}/reblog", []);
+        var reblog = await StandaloneServer.EventuallyAsync(async () =>
+            (await TimelineAsync(carol, "/api/v1/timelines/home")).OfType<JsonObject>().FirstOrDefault(s => s["reblog"] is JsonObject));
+        Assert.Equal(Handle(_pair.Second, "bob"), reblog["account"]!["acct"]!.GetValue<string>());
+        Assert.Equal(Handle(_pair.Second, "dave"), reblog["reblog"]!["account"]!["acct"]!.GetValue<string>());
+        Assert.Contains("Dave's thoughts", reblog["reblog"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(post["uri"]!.GetValue<string>(), reblog["reblog"]!["uri"]!.GetValue<string>());
+
+        // Bob's reblog of his own followers-only post reaches his followers, and stays followers-only.
+        var own = await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "Followers only, mine", ["visibility"] = "private" });
+        await WaitForStatusAsync(carol, "/api/v1/timelines/home", "Followers only, mine");
+        await StandaloneServer.PostJsonAsync(bob, $"/api/v1/statuses/{own["id"]!.GetValue<string>()}/reblog", []);
+        var selfReblog = await StandaloneServer.EventuallyAsync(async () =>
+            (await TimelineAsync(carol, "/api/v1/timelines/home")).OfType<JsonObject>().FirstOrDefault(s => s["reblog"]?["uri"]?.GetValue<string>() == own["uri"]!.GetValue<string>()));
+        Assert.Equal("private", selfReblog["visibility"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_edit_arrives_as_an_update_with_history_and_a_delete_removes_the_post()
     {
         var (alice, _) = await _pair.First.SignUpAsync("alice");

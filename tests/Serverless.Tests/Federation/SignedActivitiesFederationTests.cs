@@ -215,6 +215,33 @@ public sealed class SignedActivitiesFederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Another_accounts_followers_only_status_cannot_be_announced()
+    {
+        var (alice, _) = await _pair.First.SignUpAsync("alice");
+        var (_, bobAccount) = await _pair.Second.SignUpAsync("bob");
+        var secret = await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = "For my followers", ["visibility"] = "private" });
+        var open = await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = "For everyone" });
+        var bobActor = await SignedActor.OfAsync(_pair.Second, bobAccount);
+        foreach (var post in new[] { secret, open })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, await bobActor.SendAsync(_pair.First, new JsonObject
+            {
+                ["id"] = bobActor.NewId("announces"),
+                ["type"] = "Announce",
+                ["to"] = new JsonArray("https://www.w3.org/ns/activitystreams#Public"),
+                ["object"] = post["uri"]!.GetValue<string>(),
+            }));
+        }
+
+        // The public one is reblogged (and processed after the other, which came first); the followers-only one is not.
+        await StandaloneServer.EventuallyAsync(async () =>
+            (await alice.GetFromJsonAsync<JsonObject>($"/api/v1/statuses/{open["id"]!.GetValue<string>()}"))!["reblogs_count"]!.GetValue<long>() == 1 ? "yes" : null);
+        await Task.Delay(200);
+        Assert.Equal(0, (await alice.GetFromJsonAsync<JsonObject>($"/api/v1/statuses/{secret["id"]!.GetValue<string>()}"))!["reblogs_count"]!.GetValue<long>());
+        Assert.Equal("reblog", Assert.Single((await alice.GetFromJsonAsync<JsonArray>("/api/v1/notifications"))!)!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_misskey_reaction_counts_as_a_favourite_and_an_undo_by_id_takes_it_back()
     {
         var (alice, _) = await _pair.First.SignUpAsync("alice");

@@ -32,6 +32,12 @@ public sealed record InstanceOptions
     /// <summary><c>ALLOW_PRIVATE_ADDRESSES</c>: lets outbound federation reach loopback and private addresses (tests only).</summary>
     public bool AllowPrivateAddresses { get; init; }
 
+    /// <summary>
+    /// <c>AUTHORIZED_FETCH</c> (Mastodon's "secure mode"): ActivityPub GETs of objects and collections need a valid
+    /// HTTP signature, and actors are served to unsigned requests in a minimal form. Off by default.
+    /// </summary>
+    public bool AuthorizedFetch { get; init; }
+
     /// <summary><c>SITE_TITLE</c>: the instance's name.</summary>
     public string Title { get; init; } = "Serverless";
 
@@ -75,6 +81,7 @@ public sealed record InstanceOptions
             DataDirectory = configuration["DATA_DIR"] is { Length: > 0 } dir ? dir : defaults.DataDirectory,
             RegistrationsMode = ReadMode(configuration["REGISTRATIONS_MODE"]),
             AllowPrivateAddresses = ReadBool(configuration["ALLOW_PRIVATE_ADDRESSES"], false),
+            AuthorizedFetch = ReadBool(configuration["AUTHORIZED_FETCH"], false),
             Title = configuration["SITE_TITLE"] is { Length: > 0 } title ? title : defaults.Title,
             ContactEmail = configuration["SITE_CONTACT_EMAIL"] ?? defaults.ContactEmail,
             RateLimitRequests = int.TryParse(configuration["RATE_LIMIT_REQUESTS"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) ? limit : defaults.RateLimitRequests,

@@ -30,10 +30,11 @@ public static class ActivityPubResponses
         var response = request.Http.Response;
         response.StatusCode = status;
         response.ContentType = ContentType;
-        response.Headers.Vary = "Accept";
+        response.Headers.Vary = request.Instance.AuthorizedFetch ? "Accept, Signature" : "Accept";
         if (cacheControl is not null)
         {
-            response.Headers.CacheControl = cacheControl;
+            // What a signer may see is for that signer only: shared caches must not keep it.
+            response.Headers.CacheControl = SignedFetch.DependsOnSigner(request) ? cacheControl.Replace("public", "private", StringComparison.Ordinal) : cacheControl;
         }
 
         if (HttpMethods.IsHead(request.Http.Request.Method))

@@ -12,17 +12,37 @@ namespace Serverless.Mastodon.ActivityPub;
 /// </summary>
 public static class ActorsEndpoints
 {
+    /// <summary>The fields Mastodon's secure mode serves to unsigned fetches of an actor.</summary>
+    private static readonly string[] MinimalFields = ["@context", "id", "type", "preferredUsername", "inbox", "publicKey", "endpoints"];
+
     public static async Task Show(ApiRequest request)
     {
         var account = await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
         if (ActivityPubResponses.WantsActivityJson(request))
         {
-            await ActivityPubResponses.WriteAsync(request, ActorDocument.Build(account, request.Service<LocalUrls>()));
+            var actor = ActorDocument.Build(account, request.Service<LocalUrls>());
+            if (request.Instance.AuthorizedFetch && await SignedFetch.SignerAsync(request) is null)
+            {
+                // Secure mode serves unsigned fetches what federation needs to verify and deliver, as Mastodon does.
+                actor = Minimal(actor);
+            }
+
+            await ActivityPubResponses.WriteAsync(request, actor);
             return;
         }
 
         request.Http.Response.Headers.Vary = "Accept";
         await WriteProfilePageAsync(request, account);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Minimal(System.Text.Json.Nodes.JsonObject actor)
+    {
+        foreach (var name in actor.Select(p => p.Key).Where(k => !MinimalFields.Contains(k, StringComparer.Ordinal)).ToList())
+        {
+            actor.Remove(name);
+        }
+
+        return actor;
     }
 
     public static async Task Profile(ApiRequest request)

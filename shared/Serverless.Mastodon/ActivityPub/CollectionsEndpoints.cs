@@ -23,7 +23,10 @@ namespace Serverless.Mastodon.ActivityPub;
 /// The collection itself gives <c>totalItems</c> and a <c>first</c> page (<c>?page=true</c>);
 /// pages move with <c>max_id</c> (<c>next</c>, older) and <c>min_id</c> (<c>prev</c>, newer).
 /// </summary>
-/// <remarks>TODO(authorized fetch): with signed fetches, blocked accounts and domains get empty collections.</remarks>
+/// <remarks>
+/// With <c>AUTHORIZED_FETCH</c>, every collection needs a signed request (<see cref="SignedFetch"/>).
+/// TODO(domain blocks, issue #6): blocked accounts and domains get empty collections once blocks are stored.
+/// </remarks>
 public static class CollectionsEndpoints
 {
     /// <summary>Activities per outbox page (Mastodon: 20).</summary>
@@ -169,8 +172,13 @@ public static class CollectionsEndpoints
         await ActivityPubResponses.WriteAsync(request, page, ActivityPubResponses.NoCache);
     }
 
-    private static async Task<AccountRecord> FindAccountAsync(ApiRequest request) =>
-        await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
+    /// <summary>The account named by the route; under authorized fetch, only for a signed request (401 otherwise).</summary>
+    private static async Task<AccountRecord> FindAccountAsync(ApiRequest request)
+    {
+        var account = await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
+        await SignedFetch.AuthorizeAsync(request);
+        return account;
+    }
 
     /// <summary>A paging cursor: a status or follow id; anything else is ignored, as Mastodon ignores it.</summary>
     private static string? Cursor(ApiRequest request, string name) =>

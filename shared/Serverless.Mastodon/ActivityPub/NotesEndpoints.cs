@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Serverless.ActivityPub.Documents;
 using Serverless.Core.Accounts;
+using Serverless.Core.Follows;
 using Serverless.Core.Ids;
 using Serverless.Core.Json;
 using Serverless.Core.Statuses;
@@ -26,8 +27,8 @@ public static class NotesEndpoints
 {
     public static async Task Show(ApiRequest request)
     {
-        var (account, status) = await FindAsync(request);
         var wantsJson = ActivityPubResponses.WantsActivityJson(request);
+        var (account, status) = await FindAsync(request, activityPub: wantsJson);
         if (status.DeletedAt is not null)
         {
             await WriteGoneAsync(request, status, wantsJson);
@@ -53,7 +54,7 @@ public static class NotesEndpoints
 
     public static async Task Activity(ApiRequest request)
     {
-        var (_, status) = await FindAsync(request);
+        var (_, status) = await FindAsync(request, activityPub: true);
         if (status.DeletedAt is not null)
         {
             await WriteGoneAsync(request, status, wantsJson: true);
@@ -100,7 +101,7 @@ public static class NotesEndpoints
     /// <summary><c>GET /@:u/:id</c>: ActivityPub clients are sent to the status's id; browsers get the page.</summary>
     public static async Task Page(ApiRequest request)
     {
-        var (account, status) = await FindAsync(request);
+        var (account, status) = await FindAsync(request, activityPub: false);
         if (ActivityPubResponses.WantsActivityJson(request))
         {
             ActivityPubResponses.Redirect(request, status.Uri);
@@ -136,10 +137,13 @@ public static class NotesEndpoints
     }
 
     /// <summary>
-    /// The status named by the route, if the named local account wrote it and it may be served
-    /// without knowing who asks: public and unlisted ones (deleted ones too, as tombstones).
+    /// The status named by the route, if the named local account wrote it and it may be served:
+    /// public and unlisted ones to anyone (deleted ones too, as tombstones); for ActivityPub
+    /// (<paramref name="activityPub"/>), private ones to a signer who follows the author or is
+    /// mentioned, direct ones to a mentioned signer. Under authorized fetch, ActivityPub requests
+    /// must be signed (401); pages for browsers are not.
     /// </summary>
-    private static async Task<(AccountRecord Account, StatusRecord Status)> FindAsync(ApiRequest request)
+    private static async Task<(AccountRecord Account, StatusRecord Status)> FindAsync(ApiRequest request, bool activityPub)
     {
         var account = await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
         var id = request.Route("id");
@@ -154,13 +158,15 @@ public static class NotesEndpoints
             throw ApiException.NotFound();
         }
 
-        // TODO(authorized fetch): private statuses go to the author's followers and the accounts
-        // they mention, direct ones to the mentioned accounts; both need the signed request's actor,
-        // which the signature middleware will provide. Until then they are not found, as they are
-        // for an anonymous fetch on Mastodon.
+        var signer = activityPub ? await SignedFetch.AuthorizeAsync(request) : null;
         if (status.Visibility is not (Visibility.Public or Visibility.Unlisted))
         {
-            throw ApiException.NotFound();
+            // Not found for anyone it is not addressed to, as on Mastodon (which never says it exists).
+            signer ??= activityPub ? await SignedFetch.SignerAsync(request) : null;
+            if (signer is null || !await request.Service<StatusVisibility>().CanSeeAsync(signer, status, request.Aborted))
+            {
+                throw ApiException.NotFound();
+            }
         }
 
         return (account, status);
@@ -169,7 +175,7 @@ public static class NotesEndpoints
     /// <summary>As <see cref="FindAsync"/>, but a deleted status or a reblog has no collections: 404.</summary>
     private static async Task<(AccountRecord Account, StatusRecord Status)> FindLiveAsync(ApiRequest request)
     {
-        var (account, status) = await FindAsync(request);
+        var (account, status) = await FindAsync(request, activityPub: true);
         return status.DeletedAt is null && status.ReblogOfId is null ? (account, status) : throw ApiException.NotFound();
     }
 

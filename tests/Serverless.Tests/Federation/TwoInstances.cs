@@ -24,12 +24,26 @@ public sealed class TwoInstances : IAsyncDisposable
         ["DELIVERY_FIRST_RETRY_SECONDS"] = "1",
     };
 
-    public static async Task<TwoInstances> StartAsync()
+    public static Task<TwoInstances> StartAsync() => StartAsync(null);
+
+    /// <summary>Starts both with <see cref="Settings"/> plus <paramref name="extra"/> (e.g. <c>AUTHORIZED_FETCH</c>).</summary>
+    public static async Task<TwoInstances> StartAsync(IReadOnlyDictionary<string, string?>? extra)
     {
-        var first = await StandaloneServer.StartAsync(Settings());
+        Dictionary<string, string?> With()
+        {
+            var settings = Settings();
+            foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
+            }
+
+            return settings;
+        }
+
+        var first = await StandaloneServer.StartAsync(With());
         try
         {
-            return new TwoInstances(first, await StandaloneServer.StartAsync(Settings()));
+            return new TwoInstances(first, await StandaloneServer.StartAsync(With()));
         }
         catch
         {

@@ -115,6 +115,12 @@ public sealed partial class FederationHttpClient : IDisposable
                     }
 
                     uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                    if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+                    {
+                        // HttpClient would throw NotSupportedException, which callers do not expect from a remote's answer.
+                        throw new HttpRequestException($"{url} redirected to a {uri.Scheme} URL.");
+                    }
+
                     continue;
                 }
 

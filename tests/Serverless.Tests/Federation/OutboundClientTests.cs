@@ -153,6 +153,10 @@ public sealed class OutboundClientTests : IAsyncLifetime, IDisposable
 
         // A chain longer than the client follows is an error, not a loop.
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetActivityAsync(_base + "/redirect/9", CancellationToken.None));
+
+        // A redirect out of http(s) is a failed fetch like any other (callers handle HttpRequestException only).
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetActivityAsync(_base + "/redirect-to/file", CancellationToken.None));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetActivityAsync(_base + "/redirect-to/ftp", CancellationToken.None));
     }
 
     [Fact]
@@ -258,6 +262,13 @@ public sealed class OutboundClientTests : IAsyncLifetime, IDisposable
                 response.ContentType = "application/activity+json";
                 await response.WriteAsync(Json(AlmostBigContentLength));
                 return;
+        }
+
+        if (path.StartsWith("/redirect-to/", StringComparison.Ordinal))
+        {
+            response.StatusCode = StatusCodes.Status302Found;
+            response.Headers.Location = path.EndsWith("/file", StringComparison.Ordinal) ? "file:///etc/passwd" : "ftp://127.0.0.1/doc";
+            return;
         }
 
         if (path.StartsWith("/redirect/", StringComparison.Ordinal) && int.TryParse(path["/redirect/".Length..], out var hops))

@@ -97,7 +97,10 @@ public sealed partial class InboxProcessor(
         }
 
         var activityId = Ld.String(activity, "id") ?? "body:" + Convert.ToHexStringLower(SHA256.HashData(request.Body.Span));
-        var key = "in:" + LookupKeys.Uri(activityId)[4..];
+
+        // An id is only the actor's to use within its own origin: one from elsewhere is remembered per actor,
+        // so that nobody can claim another server's id and have the real activity dropped as a duplicate.
+        var key = "in:" + LookupKeys.Uri(Ld.SameOrigin(activityId, actorUri) ? activityId : actorUri + " " + activityId)[4..];
         var now = time.GetUtcNow();
         var record = new InboundActivityRecord
         {

@@ -240,6 +240,33 @@ public sealed class FailureInboxTests(FailureInboxFixture fixture) : IClassFixtu
         Assert.Single(await IngestMessagesForAsync(activityId));
     }
 
+    [Fact]
+    public async Task An_actor_cannot_claim_an_activity_id_of_another_origin_to_have_the_real_one_dropped()
+    {
+        await using var elsewhere = await FailurePeer.StartAsync();
+        var mallory = elsewhere.AddActor("mallory", key: 2);
+        var before = await IngestPendingAsync();
+        var (activity, activityId, _) = Create(fixture.Remote);
+        var forged = activity.DeepClone().AsObject();
+        forged["actor"] = mallory.Uri;
+        forged["object"]!["attributedTo"] = mallory.Uri;
+        using (var first = await Server.Client.SendAsync(FailurePeer.SignedPost(Url("/inbox"), forged.ToJsonString(), mallory)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        // The real activity, from the origin its id names, arrives later: it is received, not taken for a duplicate.
+        using (var real = await Server.Client.SendAsync(FailurePeer.SignedPost(Url("/inbox"), activity.ToJsonString(), fixture.Remote)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, real.StatusCode);
+        }
+
+        var record = await ReceivedAsync(activityId);
+        var remote = await Server.Services.GetRequiredService<AccountService>().FindByUriAsync(fixture.Remote.Uri, CancellationToken.None);
+        Assert.Equal(remote!.Id, record!.ActorAccountId);
+        Assert.Equal(before + 2, await IngestPendingAsync());
+    }
+
     [Theory]
     [MemberData(nameof(Inboxes))]
     public async Task A_delete_from_an_actor_never_known_is_202_without_fetching_anything(string inbox)

@@ -22,6 +22,7 @@ public static class FunctionsServices
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodySize);
 
         var options = InstanceOptions.FromConfiguration(configuration);
+        services.AddSingleton(Serverless.ActivityPub.Delivery.DeliveryOptions.FromConfiguration(configuration));
         services.AddServerlessApplication(options);
 
         // -----------------------------------------------------------------------------------------

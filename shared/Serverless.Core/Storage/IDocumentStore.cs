@@ -110,3 +110,20 @@ public sealed class DocumentNotFoundException(string container, string partition
 
 public sealed class DocumentPreconditionFailedException(string container, string partitionKey, string id)
     : DocumentStoreException($"The document '{id}' in {container}/{partitionKey} has changed (ETag mismatch).");
+
+/// <summary>
+/// The store is over its request rate (Cosmos DB's 429) even after the client's own retries.
+/// Back-pressure, not a fault: a queue host should leave the message for later (abandon with a
+/// delay of at least <see cref="RetryAfter"/>, or re-send a copy with that delay and complete the
+/// original) rather than count it as a failed attempt; an HTTP request should answer 503 with Retry-After.
+/// </summary>
+public sealed class DocumentStoreThrottledException(string container, string operation, TimeSpan retryAfter)
+    : DocumentStoreException($"The document store is throttling requests ({operation} on {container}); retry after {retryAfter.TotalMilliseconds:0} ms.")
+{
+    public string Container { get; } = container;
+
+    public string Operation { get; } = operation;
+
+    /// <summary>How long the store asked the client to wait before trying again.</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

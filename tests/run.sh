@@ -7,7 +7,30 @@ cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 logs="$(mktemp -d)"
-trap 'rm -rf "$logs"' EXIT
+server_pids=()
+stop_servers() { for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap 'stop_servers; rm -rf "$logs"' EXIT
+
+# Starts a local stand-in from tests/servers in the background: it prints "… listening at <endpoint>"
+# when ready; the endpoint is exported in the named variable for the .NET tests. Usage:
+#   start_server NAME VARIABLE command args…
+start_server() {
+  local name="$1" variable="$2"; shift 2
+  "$@" >"$logs/$name.log" 2>&1 &
+  server_pids+=("$!")
+  local endpoint=""
+  for _ in $(seq 1 600); do
+    endpoint="$(sed -n 's/^.* listening at \([^ ]*\)$/\1/p' "$logs/$name.log" | head -n 1)"
+    [ -n "$endpoint" ] && break
+    kill -0 "${server_pids[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$endpoint" ]; then
+    echo "$name did not start:"; cat "$logs/$name.log"; return 1
+  fi
+  export "$variable=$endpoint"
+  echo "$name at $endpoint"
+}
 
 # The OAuth page tests drive Debian's Chromium (tests/e2e/oauth-browser.test.mjs).
 if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
@@ -18,6 +41,10 @@ fi
 
 echo "== build ($configuration)"
 dotnet build Serverless.sln -c "$configuration" -nologo -v quiet
+
+echo "== local Azure stand-ins (tests/servers)"
+(cd tests/servers && npm ci --no-audit --no-fund --loglevel=error)
+start_server azurite AZURITE_BLOB_ENDPOINT node tests/servers/azurite/start.js
 
 echo "== .NET tests"
 dotnet_status=0

@@ -40,6 +40,18 @@ public static class AddressGuard
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = address.GetAddressBytes();
+
+            // Addresses that carry an IPv4 address inside (NAT64 64:ff9b::/96, 6to4 2002::/16) are as public as that address.
+            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0)
+            {
+                return IsPublic(new IPAddress(b.AsSpan(12, 4)));
+            }
+
+            if (b[0] == 0x20 && b[1] == 0x02)
+            {
+                return IsPublic(new IPAddress(b.AsSpan(2, 4)));
+            }
+
             return !(address.IsIPv6LinkLocal
                 || address.IsIPv6SiteLocal
                 || address.IsIPv6Multicast

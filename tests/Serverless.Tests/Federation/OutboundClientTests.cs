@@ -42,6 +42,9 @@ public sealed class OutboundClientAddressGuardTests
     [InlineData("fe80::1")]
     [InlineData("fec0::1")]
     [InlineData("ff02::1")]
+    [InlineData("64:ff9b::7f00:1")]
+    [InlineData("64:ff9b::a00:1")]
+    [InlineData("2002:c0a8:101::1")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("::ffff:10.1.2.3")]
     [InlineData("::ffff:192.168.0.10")]
@@ -63,6 +66,8 @@ public sealed class OutboundClientAddressGuardTests
     [InlineData("2606:4700:4700::1111")]
     [InlineData("2001:4860:4860::8888")]
     [InlineData("::ffff:8.8.8.8")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:808:808::1")]
     public void Public_addresses_are_allowed(string address)
     {
         Assert.True(AddressGuard.IsPublic(IPAddress.Parse(address)));

@@ -547,11 +547,12 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
             writer.WriteEndObject();
         }
 
-        if (stream.Length > MaxItemBytes - SystemPropertiesAllowance)
+        var length = stream.Length;
+        if (length > MaxItemBytes - SystemPropertiesAllowance)
         {
             stream.Dispose();
             throw new DocumentStoreException(
-                $"The document '{id}' is {stream.Length} bytes as a Cosmos DB item, over the {MaxItemBytes}-byte limit (less {SystemPropertiesAllowance} for system properties).");
+                $"The document '{id}' is {length} bytes as a Cosmos DB item, over the {MaxItemBytes}-byte limit (less {SystemPropertiesAllowance} for system properties).");
         }
 
         stream.Position = 0;

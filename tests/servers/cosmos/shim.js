@@ -10,6 +10,9 @@
 //     because this server has exactly one range.
 //  2. Missing items. A point read of an id that is not there (or is there under another
 //     partition key) crashes the server's read handler with a 500; we answer 404 as Cosmos does.
+//  3. Patch conditions (PatchItemRequestOptions.FilterPredicate). The server lower-cases the
+//     condition and evaluates it over every item with the same id in any partition; we evaluate
+//     it, as written, on the one item being patched (412 when it does not hold, as Cosmos does).
 //
 // Usage: node shim.js [--port N] [--no-ssl] [--log] [--exit-with-stdin]
 //   --port 0 (the default, or COSMOS_PORT) takes a free port. Binds 127.0.0.1 only. Storage is
@@ -22,6 +25,10 @@
 const handlerModule = name => require(`@vercel/cosmosdb-server/lib/handler/${name}`);
 const queryDocuments = handlerModule("query-documents");
 const readDocument = handlerModule("read-document");
+const patchDocument = handlerModule("patch-document");
+const { patchOperation } = handlerModule("_patch-operations");
+const readJson = require("@vercel/cosmosdb-server/lib/json").default;
+const cosmosQuery = require("@zeit/cosmosdb-query").default;
 const { parsePartitionKey } = require("@vercel/cosmosdb-server/lib/utils/get-partition-from-header");
 
 const isTrue = value => (Array.isArray(value) ? value : [value]).some(v => typeof v === "string" && v.toLowerCase() === "true");
@@ -80,6 +87,48 @@ readDocument.default = (account, req, res, params) => {
     }
   }
   return originalRead(account, req, res, params);
+};
+
+patchDocument.default = async (account, req, res, params) => {
+  const body = await readJson(req);
+  const operations = Array.isArray(body) ? body : body && Array.isArray(body.operations) ? body.operations : null;
+  if (!operations) {
+    res.statusCode = 400;
+    return { code: "BadRequest", message: "Invalid patch request: check syntax of patch specification." };
+  }
+  const collection = account.database(params.dbId).collection(params.collId);
+  const partitionHeader = req.headers["x-ms-documentdb-partitionkey"];
+  const condition = Array.isArray(body) ? undefined : body.condition;
+  if (condition) {
+    const document = collection.read()
+      ? collection.document(params.docId, parsePartitionKey(Array.isArray(partitionHeader) ? partitionHeader[0] : partitionHeader, params.docId)).read()
+      : undefined;
+    if (!document) {
+      return notFound(res);
+    }
+    const text = condition.trim();
+    const sql = /^from\s/i.test(text) ? `SELECT * ${text}` : /^where\s/i.test(text) ? `SELECT * FROM c ${text}` : text;
+    let holds;
+    try {
+      holds = cosmosQuery(sql).exec([document], {}).result.length > 0;
+    } catch (error) {
+      res.statusCode = 400;
+      return { code: "BadRequest", message: `Invalid condition in patch request: ${error.message}` };
+    }
+    if (!holds) {
+      res.statusCode = 412;
+      return { code: "PreconditionFailed", message: "Condition specified in the patch request is not satisfied." };
+    }
+  }
+  const result = patchOperation(collection, {
+    id: params.docId,
+    partitionKey: Array.isArray(partitionHeader) ? partitionHeader[0] : partitionHeader,
+    ifMatch: req.headers["if-match"],
+    operations,
+    condition: undefined
+  });
+  res.statusCode = result.statusCode;
+  return result.body;
 };
 
 // Loaded only now: the route table captures the handlers' exports when it is built.

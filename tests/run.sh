@@ -45,6 +45,7 @@ dotnet build Serverless.sln -c "$configuration" -nologo -v quiet
 echo "== local Azure stand-ins (tests/servers)"
 (cd tests/servers && npm ci --no-audit --no-fund --loglevel=error)
 start_server azurite AZURITE_BLOB_ENDPOINT node tests/servers/azurite/start.js
+start_server cosmos COSMOS_TEST_ENDPOINT node tests/servers/cosmos/shim.js
 
 echo "== .NET tests"
 dotnet_status=0

@@ -33,6 +33,7 @@ public static partial class Routes
         MapPages(table);
         MapActivityPub(table);
         MapFederation(table);
+        MapStreaming(table);
         return table;
     }
 
@@ -61,6 +62,9 @@ public static partial class Routes
 
     /// <summary>Inboxes (Routes.Federation.cs).</summary>
     static partial void MapFederation(RouteTable table);
+
+    /// <summary>The hosted streaming service's webhook (Routes.Streaming.cs).</summary>
+    static partial void MapStreaming(RouteTable table);
 
     /// <summary>The first slice's routes.</summary>
     private static RouteTable Core(RouteTable table) => table

@@ -32,6 +32,7 @@ public sealed class FunctionsMetadataTests
         ["Tags"] = "tags/{*path}",
         ["About"] = "about/{*path}",
         ["AuthorizeInteraction"] = "authorize_interaction",
+        ["Streaming"] = "_streaming/{*path}",
     };
 
     /// <summary>The timer-triggered function that publishes scheduled statuses and ends polls.</summary>
@@ -192,6 +193,8 @@ public sealed class FunctionsMetadataTests
         { "/about", "About" },
         { "/about/more", "About" },
         { "/authorize_interaction", "AuthorizeInteraction" },
+        { "/_streaming/connect", "Streaming" },
+        { "/_streaming/message", "Streaming" },
         // Not served: the host's own paths, unknown prefixes, and (a limitation of complex
         // segments, which match from the right) remote profiles.
         { "/admin/host/status", null },

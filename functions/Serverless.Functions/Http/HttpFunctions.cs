@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Core.Streaming;
 using Serverless.Mastodon.Http;
 
 namespace Serverless.Functions.Http;
@@ -122,4 +124,26 @@ public sealed class AuthorizeInteractionFunction(Dispatcher dispatcher)
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.AuthorizeInteraction)] HttpRequest request) =>
         HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+/// <summary>
+/// Web PubSub's events go straight to the registered handler, not through the dispatcher, which
+/// answers every OPTIONS itself for CORS and so would never echo the abuse-protection
+/// <c>WebHook-Allowed-Origin</c>. Without a handler (streaming in process) the dispatcher's 404 answers.
+/// </summary>
+public sealed class StreamingFunction(Dispatcher dispatcher, IServiceProvider services)
+{
+    [Function("Streaming")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Streaming)] HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (services.GetService<IStreamingEventHandler>() is not { } handler)
+        {
+            return await HttpFunction.DispatchAsync(dispatcher, request);
+        }
+
+        await handler.HandleAsync(request.HttpContext);
+        return new EmptyResult();
+    }
 }

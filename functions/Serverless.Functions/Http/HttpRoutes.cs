@@ -53,6 +53,9 @@ public static class HttpRoutes
     /// <summary>The WebFinger subscribe template's target (<c>/authorize_interaction?uri=…</c>).</summary>
     public const string AuthorizeInteraction = "authorize_interaction";
 
+    /// <summary>Web PubSub's event handler webhook (<c>/_streaming/connect</c>, <c>/_streaming/message</c>).</summary>
+    public const string Streaming = "_streaming/{*path}";
+
     /// <summary>Every method a function accepts: the dispatcher answers 405 itself where needed.</summary>
     public static readonly IReadOnlyList<string> Methods = ["get", "post", "put", "patch", "delete", "options", "head"];
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and lints infra/main.bicep with the Bicep CLI from NuGet (Azure.Bicep.CommandLine.linux-x64,
-# version pinned in infra/tools.csproj). Fails on any error or warning.
+# version pinned in infra/tools.csproj). Fails on any error or warning. The compiled template is
+# left in infra/bin/main.json (git-ignored) for tests/Serverless.Functions.Tests/InfraTests.cs.
 #   bash infra/bicep.sh
 set -euo pipefail
 
@@ -35,7 +36,9 @@ for file in "$here/main.bicep"; do
   for command in build lint; do
     log="$out/$command.log"
     if [[ "$command" == build ]]; then
-      "$bicep" build "$file" --outfile "$out/main.json" >"$log" 2>&1 || status=1
+      mkdir -p "$here/bin"
+      rm -f "$here/bin/main.json"
+      "$bicep" build "$file" --outfile "$here/bin/main.json" >"$log" 2>&1 || status=1
     else
       "$bicep" lint "$file" >"$log" 2>&1 || status=1
     fi

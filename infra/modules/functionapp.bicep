@@ -1,5 +1,8 @@
 // The Flex Consumption plan and the function app (.NET 10 isolated), running as the
-// user-assigned identity, with identity-based connections to its storage and to Service Bus.
+// user-assigned identity, with identity-based connections to everything it uses (no keys, no
+// connection strings): its host storage, Service Bus, Cosmos DB, media Blob Storage, Web PubSub
+// and Application Insights. tests/Serverless.Functions.Tests/InfraTests.cs checks these settings
+// against what the app reads.
 
 @description('Name of the function app.')
 param name string
@@ -37,11 +40,46 @@ param deploymentContainerName string
 @description('Fully qualified Service Bus namespace (<name>.servicebus.windows.net).')
 param serviceBusNamespace string
 
+@description('Cosmos DB account endpoint (https://<account>.documents.azure.com:443/).')
+param cosmosEndpoint string
+
+@description('Cosmos DB database holding the containers.')
+param cosmosDatabase string
+
+@description('Blob container of media (in the host storage account).')
+param mediaContainerName string
+
+@description('MEDIA_BASE_URL: where clients load media from; empty to serve it through the app (/system/…).')
+param mediaBaseUrl string = ''
+
+@description('Web PubSub endpoint (https://<name>.webpubsub.azure.com).')
+param webPubSubEndpoint string
+
+@description('Web PubSub hub of the streaming API.')
+param webPubSubHub string
+
+@description('Application Insights connection string (no key is usable: local auth is off).')
+param appInsightsConnectionString string
+
+@minValue(0)
+@maxValue(20)
+@description('Always-ready instances of the HTTP group (0: cold starts, no baseline cost).')
+param alwaysReadyHttpInstances int = 1
+
 @description('LOCAL_DOMAIN; empty for the app default host name.')
 param localDomain string = ''
 
 @description('REGISTRATIONS_MODE.')
 param registrationsMode string = 'open'
+
+@description('AUTHORIZED_FETCH: require signed fetches of objects and collections.')
+param authorizedFetch bool = false
+
+@description('SITE_TITLE.')
+param siteTitle string = 'Serverless'
+
+@description('SITE_CONTACT_EMAIL.')
+param siteContactEmail string = ''
 
 @description('Most instances the app may scale out to.')
 param maximumInstanceCount int = 100
@@ -98,6 +136,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // HTTP functions scale as one group; queue triggers each scale on their own.
+        alwaysReady: alwaysReadyHttpInstances == 0 ? [] : [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyHttpInstances
+          }
+        ]
       }
       runtime: {
         name: 'dotnet-isolated'
@@ -111,6 +156,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: {
+    // The identity every Azure SDK client of the app signs in as (AzureCredentials).
+    AZURE_CLIENT_ID: identityClientId
+    // Telemetry with Entra auth (Monitoring Metrics Publisher): the key in the connection string
+    // is refused, local auth being off.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     // Host storage through the identity (no connection string).
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
@@ -121,6 +172,19 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
     ServiceBusConnection__credential: 'managedidentity'
     ServiceBusConnection__clientId: identityClientId
+    // Cosmos DB documents and Blob media (AzureAdapters): STORAGE_ADAPTERS=azure.
+    STORAGE_ADAPTERS: 'azure'
+    Cosmos__accountEndpoint: cosmosEndpoint
+    Cosmos__database: cosmosDatabase
+    Cosmos__clientId: identityClientId
+    MediaStorage__blobServiceUri: storageBlobEndpoint
+    MediaStorage__clientId: identityClientId
+    MEDIA_CONTAINER: mediaContainerName
+    MEDIA_BASE_URL: mediaBaseUrl
+    // Streaming through Web PubSub.
+    WebPubSub__endpoint: webPubSubEndpoint
+    WebPubSub__hub: webPubSubHub
+    WebPubSub__clientId: identityClientId
     // The root path belongs to the app, not to the Functions landing page.
     AzureWebJobsDisableHomepage: 'true'
     // The instance (InstanceOptions.FromConfiguration).
@@ -128,12 +192,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     LOCAL_HTTPS: 'true'
     REGISTRATIONS_MODE: registrationsMode
     ALLOW_PRIVATE_ADDRESSES: 'false'
-    // Embedded adapters until the Azure ones land: the package directory is read-only, /tmp is not.
-    DATA_DIR: '/tmp/serverless-data'
+    AUTHORIZED_FETCH: authorizedFetch ? 'true' : 'false'
+    SITE_TITLE: siteTitle
+    SITE_CONTACT_EMAIL: siteContactEmail
   }
 }
 
 output id string = site.id
 output name string = site.name
 output uri string = 'https://${site.properties.defaultHostName}'
+output defaultHostName string = site.properties.defaultHostName
 output principalClientId string = identityClientId

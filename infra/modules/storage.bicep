@@ -1,5 +1,7 @@
-// The storage account of the Functions host (AzureWebJobsStorage) and of Flex Consumption
-// deployments. Identity access only: shared keys are off.
+// The storage account of the Functions host (AzureWebJobsStorage), of Flex Consumption
+// deployments and of media (MediaStorage, container `media`). Identity access only: shared keys
+// are off. Media is private: clients load it through the app's /system route or MEDIA_BASE_URL.
+// Soft delete keeps deleted blobs and containers for a while, so a mistaken delete can be undone.
 
 @description('Name of the account: 3-24 lower-case letters and digits.')
 @minLength(3)
@@ -14,6 +16,11 @@ param tags object = {}
 
 @description('Blob containers to create.')
 param containerNames string[] = []
+
+@minValue(1)
+@maxValue(365)
+@description('Days a deleted blob or container can be restored.')
+param softDeleteDays int = 7
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -41,6 +48,16 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: account
   name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+  }
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [

@@ -42,6 +42,13 @@ fi
 echo "== build ($configuration)"
 dotnet build Serverless.sln -c "$configuration" -nologo -v quiet
 
+# InfraTests read the compiled Bicep (infra/bin/main.json). CI builds it before this script
+# (.ci/run); a developer's run builds it here when it is missing or older than its sources.
+if [ ! -f infra/bin/main.json ] || [ -n "$(find infra \( -name '*.bicep' -o -name cosmos-containers.json \) -newer infra/bin/main.json)" ]; then
+  echo "== Bicep build and lint (infra/bin/main.json)"
+  bash infra/bicep.sh
+fi
+
 echo "== local Azure stand-ins (tests/servers)"
 (cd tests/servers && npm ci --no-audit --no-fund --loglevel=error)
 start_server azurite AZURITE_BLOB_ENDPOINT node tests/servers/azurite/start.js

@@ -237,7 +237,8 @@ module functionApp 'modules/functionapp.bicep' = {
     webPubSubHub: webPubSubHub
     appInsightsConnectionString: monitoring.outputs.connectionString
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
-    localDomain: localDomain
+    // The web host on Front Door is the instance's domain unless LOCAL_DOMAIN says otherwise.
+    localDomain: empty(localDomain) ? webHostName : localDomain
     registrationsMode: registrationsMode
     authorizedFetch: authorizedFetch
     siteTitle: siteTitle

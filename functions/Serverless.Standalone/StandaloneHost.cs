@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Serverless.Azure;
 using Serverless.Core.Configuration;
 using Serverless.Embedded;
 using Serverless.Mastodon;
@@ -40,6 +41,14 @@ public static class StandaloneHost
 
         builder.Services.AddSingleton(Serverless.ActivityPub.Delivery.DeliveryOptions.FromConfiguration(builder.Configuration));
         builder.Services.AddServerlessApplication(options);
+        // STORAGE_ADAPTERS=azure puts documents in Cosmos DB and media in Blob Storage (the local
+        // test servers, or Azure); the queue stays the embedded one with its pump (this host has no
+        // Service Bus receiver) and streaming the in-process hub.
+        if (AzureAdapters.Read(builder.Configuration) == StorageAdapters.Azure)
+        {
+            builder.Services.AddAzureStorageAdapters(builder.Configuration);
+        }
+
         // RUN_QUEUE_WORKERS=false serves HTTP only (a web-only process); queued work waits durably.
         builder.Services.AddEmbeddedAdapters(options, runQueuePump: InstanceOptions.ReadBool(builder.Configuration["RUN_QUEUE_WORKERS"], true));
         builder.Services.AddHostedService<ScheduledStatusesTimer>();
@@ -61,6 +70,6 @@ public static class StandaloneHost
 
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource("Serverless.Http", "Serverless.Queues").AddAspNetCoreInstrumentation().AddOtlpExporter())
-            .WithMetrics(metrics => metrics.AddMeter("Serverless.Queues").AddAspNetCoreInstrumentation().AddOtlpExporter());
+            .WithMetrics(metrics => metrics.AddMeter("Serverless.Queues", "Serverless.Deliver", "Serverless.Ingest", "Serverless.Azure.Cosmos").AddAspNetCoreInstrumentation().AddOtlpExporter());
     }
 }

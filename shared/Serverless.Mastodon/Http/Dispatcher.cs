@@ -6,6 +6,7 @@ using Serverless.Core.Accounts;
 using Serverless.Core.Configuration;
 using Serverless.Core.Errors;
 using Serverless.Core.OAuth;
+using Serverless.Core.Storage;
 using Serverless.Mastodon.Entities;
 
 namespace Serverless.Mastodon.Http;
@@ -116,6 +117,12 @@ public sealed partial class Dispatcher(
         catch (ForbiddenException ex)
         {
             await WriteErrorAsync(context, StatusCodes.Status403Forbidden, ex.Message, null);
+        }
+        catch (DocumentStoreThrottledException ex) when (!response.HasStarted)
+        {
+            // The store is over its throughput: clients back off and retry, as they do after a 503.
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(ex.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The server is busy; try again shortly", null);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

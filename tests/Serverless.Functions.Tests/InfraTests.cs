@@ -18,6 +18,8 @@ public sealed class InfraTests
     /// <summary>Where the code that reads settings lives.</summary>
     private static readonly string[] SourceRoots = ["shared", "functions"];
 
+    private static readonly string[] InstanceSettings = ["LOCAL_DOMAIN", "LOCAL_HTTPS", "REGISTRATIONS_MODE", "ALLOW_PRIVATE_ADDRESSES", "AUTHORIZED_FETCH", "SITE_TITLE", "SITE_CONTACT_EMAIL"];
+
     [Fact]
     public void Every_queue_exists_with_its_settings_and_dead_lettering()
     {
@@ -95,7 +97,6 @@ public sealed class InfraTests
             "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__blobServiceUri",
             "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-            "LOCAL_DOMAIN", "LOCAL_HTTPS",
         ];
         foreach (var name in required)
         {
@@ -107,20 +108,22 @@ public sealed class InfraTests
         Assert.Equal("managedidentity", (string?)settings["ServiceBusConnection__credential"]);
         Assert.Contains("Authorization=AAD", (string?)settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);
 
-        // Every setting documented for a local run is set in Azure too, but for those that only make
-        // sense locally.
-        var localOnly = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption takes the runtime from functionAppConfig and refuses this setting",
-            ["AzureWebJobsStorage"] = "a connection string; Azure uses the identity-based AzureWebJobsStorage__* settings",
-            ["DATA_DIR"] = "the embedded adapters' folder; STORAGE_ADAPTERS=azure keeps no data on disk",
-            ["DELIVERY_FIRST_RETRY_SECONDS"] = "the sample shows the default, which applies",
-            ["DELIVERY_MAX_ATTEMPTS"] = "the sample shows the default, which applies",
-        };
+        // Every identity-based connection setting documented for a local run is set in Azure (the
+        // sample's connection strings, keys and emulator switches are for local runs only).
+        string[] identitySuffixes = ["__fullyQualifiedNamespace", "__accountEndpoint", "__blobServiceUri", "__queueServiceUri", "__tableServiceUri", "__endpoint", "__clientId", "__credential"];
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.RepositoryRoot, "local.settings.sample.json")))!["Values"]!.AsObject();
         foreach (var (name, _) in sample)
         {
-            Assert.True(settings.ContainsKey(name) || localOnly.ContainsKey(name), $"local.settings.sample.json has {name}, which infra does not set on the Function App");
+            if (identitySuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal)))
+            {
+                Assert.True(settings.ContainsKey(name), $"local.settings.sample.json has {name}, which infra does not set on the Function App");
+            }
+        }
+
+        // The instance's own settings come from azd parameters.
+        foreach (var name in InstanceSettings)
+        {
+            Assert.True(settings.ContainsKey(name), $"infra sets no {name} on the Function App");
         }
 
         // No keys or connection strings: only identity-based settings.

@@ -66,6 +66,15 @@ param appInsightsConnectionString string
 @description('Always-ready instances of the HTTP group (0: cold starts, no baseline cost).')
 param alwaysReadyHttpInstances int = 1
 
+@description('App Service Authentication for Web PubSub\'s event calls (see main.bicep eventHandlerPlatformAuth).')
+param platformAuth bool = false
+
+@description('Audience of the tokens Web PubSub sends with its events.')
+param platformAuthAudience string = ''
+
+@description('Object id of the only principal whose tokens are accepted (the identity Web PubSub calls as).')
+param platformAuthPrincipalId string = ''
+
 @description('LOCAL_DOMAIN; empty for the app default host name.')
 param localDomain string = ''
 
@@ -195,6 +204,48 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTHORIZED_FETCH: authorizedFetch ? 'true' : 'false'
     SITE_TITLE: siteTitle
     SITE_CONTACT_EMAIL: siteContactEmail
+  }
+}
+
+// Validates Entra tokens when present and sets X-MS-CLIENT-PRINCIPAL-ID (stripping it from
+// anything else); requests without a token still reach the app anonymously.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (platformAuth) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: 'https://sts.windows.net/${tenant().tenantId}/'
+          clientId: identityClientId
+        }
+        validation: {
+          allowedAudiences: [
+            platformAuthAudience
+          ]
+          defaultAuthorizationPolicy: {
+            allowedPrincipals: {
+              identities: [
+                platformAuthPrincipalId
+              ]
+            }
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Serverless.Functions.Queues;
+using Serverless.Azure;
 
 namespace Serverless.Functions;
 
@@ -12,11 +12,8 @@ public static class Adapters
     /// Then the Service Bus triggers deliver the queues' messages; otherwise (a local run with
     /// embedded storage) the embedded queue pump runs inside the worker.
     /// </summary>
-    public static bool ServiceBusConfigured(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(QueueFunctions.ConnectionSetting);
-        return !string.IsNullOrWhiteSpace(section.Value)
-            || !string.IsNullOrWhiteSpace(section["fullyQualifiedNamespace"]);
-    }
+    public static bool ServiceBusConfigured(IConfiguration configuration) => AzureAdapters.ServiceBusConfigured(configuration);
+
+    /// <summary><c>STORAGE_ADAPTERS</c>: embedded (the default) or azure (Cosmos DB and Blob Storage).</summary>
+    public static StorageAdapters Storage(IConfiguration configuration) => AzureAdapters.Read(configuration);
 }

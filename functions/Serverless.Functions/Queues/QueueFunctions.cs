@@ -18,6 +18,9 @@ public sealed class QueueFunctions(QueueHandlers handlers)
     /// <summary>The setting (or setting prefix) that holds the Service Bus connection.</summary>
     public const string ConnectionSetting = "ServiceBusConnection";
 
+    /// <summary>Media messages in processing on this instance; the worker makes a new QueueFunctions per invocation.</summary>
+    private static readonly SemaphoreSlim MediaSlots = new(ServiceBusHostSettings.MaxConcurrentMedia, ServiceBusHostSettings.MaxConcurrentMedia);
+
     [Function("Deliver")]
     public Task Deliver([ServiceBusTrigger(QueueNames.Deliver, Connection = ConnectionSetting)] string body, FunctionContext context) =>
         HandleAsync(QueueNames.Deliver, body, context);
@@ -31,8 +34,21 @@ public sealed class QueueFunctions(QueueHandlers handlers)
         HandleAsync(QueueNames.Fanout, body, context);
 
     [Function("Media")]
-    public Task Media([ServiceBusTrigger(QueueNames.Media, Connection = ConnectionSetting)] string body, FunctionContext context) =>
-        HandleAsync(QueueNames.Media, body, context);
+    public async Task Media([ServiceBusTrigger(QueueNames.Media, Connection = ConnectionSetting)] string body, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        // host.json lets every trigger take 16 messages at once; images need memory, so media
+        // waits here for a slot (its lock is renewed meanwhile). See ServiceBusHostSettings.
+        await MediaSlots.WaitAsync(context.CancellationToken);
+        try
+        {
+            await HandleAsync(QueueNames.Media, body, context);
+        }
+        finally
+        {
+            MediaSlots.Release();
+        }
+    }
 
     [Function("Pull")]
     public Task Pull([ServiceBusTrigger(QueueNames.Pull, Connection = ConnectionSetting)] string body, FunctionContext context) =>

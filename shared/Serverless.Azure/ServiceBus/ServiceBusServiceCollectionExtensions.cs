@@ -9,7 +9,8 @@ public static class ServiceBusServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ServiceBusWorkQueue"/> as the <see cref="IWorkQueue"/> (before the
-    /// embedded adapters, whose SQLite queue then stays unused), over one <see cref="ServiceBusClient"/>.
+    /// embedded adapters, whose SQLite queue then stays unused), over one <see cref="ServiceBusClient"/>
+    /// that it owns.
     /// Only sending is set up here: in the Functions app the Service Bus triggers receive.
     /// </summary>
     public static IServiceCollection AddServiceBusWorkQueue(this IServiceCollection services, ServiceBusQueueOptions options)
@@ -23,12 +24,9 @@ public static class ServiceBusServiceCollectionExtensions
 
         services.TryAddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => CreateClient(options));
-        services.TryAddSingleton(sp =>
-        {
-            var client = sp.GetRequiredService<ServiceBusClient>();
-            return new ServiceBusWorkQueue(queue => new ServiceBusQueueSender(client.CreateSender(queue)), sp.GetRequiredService<TimeProvider>());
-        });
+        // The queue owns its client (disposing it after the senders), so a container disposed
+        // synchronously never meets a service that is only IAsyncDisposable.
+        services.TryAddSingleton(sp => ServiceBusWorkQueue.Create(CreateClient(options), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<ServiceBusWorkQueue>());
         return services;
     }

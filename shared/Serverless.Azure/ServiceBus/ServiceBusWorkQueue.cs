@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure.Messaging.ServiceBus;
 using Serverless.Core.Queues;
 
 namespace Serverless.Azure.ServiceBus;
@@ -9,18 +10,28 @@ namespace Serverless.Azure.ServiceBus;
 /// message would cost a round trip and a link each time). Delays are scheduled messages. The
 /// Service Bus-triggered functions consume the queues.
 /// </summary>
-public sealed class ServiceBusWorkQueue : IWorkQueue, IAsyncDisposable
+public sealed class ServiceBusWorkQueue : IWorkQueue, IAsyncDisposable, IDisposable
 {
     private readonly Func<string, IServiceBusQueueSender> _createSender;
     private readonly TimeProvider _time;
+    private readonly IAsyncDisposable? _client;
     private readonly ConcurrentDictionary<string, Lazy<IServiceBusQueueSender>> _senders = new(StringComparer.Ordinal);
 
     /// <param name="createSender">Opens the sender of a queue; called once per queue.</param>
     /// <param name="time">The clock that scheduled messages are timed by.</param>
-    public ServiceBusWorkQueue(Func<string, IServiceBusQueueSender> createSender, TimeProvider time)
+    /// <param name="client">What the senders come from, disposed after them (the queue owns it); null when owned elsewhere.</param>
+    public ServiceBusWorkQueue(Func<string, IServiceBusQueueSender> createSender, TimeProvider time, IAsyncDisposable? client = null)
     {
         _createSender = createSender ?? throw new ArgumentNullException(nameof(createSender));
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _client = client;
+    }
+
+    /// <summary>A queue over a real client, which it owns: one <see cref="ServiceBusSender"/> per queue.</summary>
+    public static ServiceBusWorkQueue Create(ServiceBusClient client, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return new ServiceBusWorkQueue(queue => new ServiceBusQueueSender(client.CreateSender(queue)), time, client);
     }
 
     public async Task SendAsync(string queue, string body, TimeSpan delay, CancellationToken cancellationToken)
@@ -42,7 +53,14 @@ public sealed class ServiceBusWorkQueue : IWorkQueue, IAsyncDisposable
         }
 
         _senders.Clear();
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
     }
+
+    /// <summary>For containers disposed synchronously: the SDK's links close asynchronously, so this waits for them.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private IServiceBusQueueSender SenderFor(string queue) =>
         _senders.GetOrAdd(queue, name => new Lazy<IServiceBusQueueSender>(() => _createSender(name), LazyThreadSafetyMode.ExecutionAndPublication)).Value;

@@ -131,15 +131,28 @@ public sealed class ServiceBusWorkQueueTests
     }
 
     [Fact]
-    public async Task Disposing_the_queue_closes_its_senders()
+    public async Task Disposing_the_queue_closes_its_senders_then_its_client()
     {
         var fakes = new FakeSenders();
-        var queue = new ServiceBusWorkQueue(fakes.Create, new FakeTimeProvider(Now));
+        var client = new FakeClient(fakes);
+        var queue = new ServiceBusWorkQueue(fakes.Create, new FakeTimeProvider(Now), client);
         await queue.SendAsync(QueueNames.Media, "{}", TimeSpan.Zero, CancellationToken.None);
         await queue.SendAsync(QueueNames.Pull, "{}", TimeSpan.Zero, CancellationToken.None);
 
-        await queue.DisposeAsync();
+        queue.Dispose();
         Assert.Equal(2, fakes.Disposed);
+        Assert.Equal(2, client.SendersDisposedBefore);
+    }
+
+    private sealed class FakeClient(FakeSenders senders) : IAsyncDisposable
+    {
+        public int? SendersDisposedBefore { get; private set; }
+
+        public ValueTask DisposeAsync()
+        {
+            SendersDisposedBefore = senders.Disposed;
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]
@@ -164,13 +177,17 @@ public sealed class ServiceBusWorkQueueTests
     {
         var services = new ServiceCollection();
         services.AddServiceBusWorkQueue(Read(("ServiceBusConnection:fullyQualifiedNamespace", "social.servicebus.windows.net")));
-        await using (var provider = services.BuildServiceProvider())
+        using (var provider = services.BuildServiceProvider())
         {
+            // Disposed synchronously, as some hosts and tests do: the queue must allow it.
             Assert.IsType<ServiceBusWorkQueue>(provider.GetRequiredService<IWorkQueue>());
-            var client = provider.GetRequiredService<ServiceBusClient>();
-            Assert.Equal("social.servicebus.windows.net", client.FullyQualifiedNamespace);
-            Assert.Equal(ServiceBusTransportType.AmqpTcp, client.TransportType);
-            await using var sender = new ServiceBusQueueSender(client.CreateSender(QueueNames.Deliver));
+        }
+
+        await using var client = ServiceBusServiceCollectionExtensions.CreateClient(Read(("ServiceBusConnection:fullyQualifiedNamespace", "social.servicebus.windows.net")));
+        Assert.Equal("social.servicebus.windows.net", client.FullyQualifiedNamespace);
+        Assert.Equal(ServiceBusTransportType.AmqpTcp, client.TransportType);
+        await using (var sender = new ServiceBusQueueSender(client.CreateSender(QueueNames.Deliver)))
+        {
             Assert.Equal(QueueNames.Deliver, sender.QueueName);
         }
 

@@ -69,6 +69,8 @@ public sealed class AzuriteServer : IAsyncLifetime
             if (line.StartsWith(Ready, StringComparison.Ordinal))
             {
                 Endpoint = new Uri(line[Ready.Length..].Trim());
+                // Keep reading so that anything printed later never fills the pipe and stalls it.
+                _ = _process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
                 return;
             }
         }

@@ -66,6 +66,21 @@ node_status=0
   SERVER_DLL="$PWD/../../functions/Serverless.Standalone/bin/$configuration/net10.0/Serverless.Standalone.dll" npm test --silent
 ) 2>&1 | tee "$logs/node.txt" || node_status=$?
 
+echo "== end-to-end tests on STORAGE_ADAPTERS=azure (Cosmos DB API server, Azurite)"
+(
+  cd tests/e2e
+  # The emulators' well-known development keys. Each file's server starts on an empty database of its own.
+  export STORAGE_ADAPTERS=azure Cosmos__accountEndpoint="$COSMOS_TEST_ENDPOINT"
+  export Cosmos__key="C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
+  export MediaStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=$AZURITE_BLOB_ENDPOINT;"
+  export SERVER_DLL="$PWD/../../functions/Serverless.Standalone/bin/$configuration/net10.0/Serverless.Standalone.dll"
+  status=0
+  for file in masto.test.mjs media.test.mjs statuses.test.mjs accounts.test.mjs; do
+    Cosmos__database="e2e-${file%%.*}" node --test --test-concurrency=1 --test-timeout=120000 "$file" || status=1
+  done
+  exit "$status"
+) 2>&1 | tee -a "$logs/node.txt" || node_status=$?
+
 # One closing line for every runner together.
 count() { (set +o pipefail; grep -Eo "$1" "$2" | grep -Eo '[0-9]+$' | awk '{s+=$1} END {print s+0}'); }
 dotnet_passed=$(count 'Passed: +[0-9]+' "$logs/dotnet.txt")

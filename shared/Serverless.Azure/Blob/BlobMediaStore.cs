@@ -108,7 +108,15 @@ public sealed partial class BlobMediaStore : IMediaStore
             // one commit: the blob appears whole or not at all, and memory stays bounded.
             TransferOptions = TransferOptions,
         };
-        await blob.UploadAsync(content, options, cancellationToken);
+        try
+        {
+            await blob.UploadAsync(content, options, cancellationToken);
+        }
+        catch (RequestFailedException exception)
+        {
+            throw StorageFailed("store", key, exception);
+        }
+
         LogStored(_logger, key, contentType);
     }
 
@@ -129,6 +137,10 @@ public sealed partial class BlobMediaStore : IMediaStore
         {
             return null;
         }
+        catch (RequestFailedException exception)
+        {
+            throw StorageFailed("read", key, exception);
+        }
 
         // A seekable stream that downloads ranges as it is read (video players ask for ranges);
         // pinned to the ETag read above, so a replaced blob fails the read instead of mixing bytes.
@@ -146,8 +158,15 @@ public sealed partial class BlobMediaStore : IMediaStore
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var blob = BlobOf(key);
-        var response = await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
-        return response.Value;
+        try
+        {
+            var response = await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+            return response.Value;
+        }
+        catch (RequestFailedException exception)
+        {
+            throw StorageFailed("delete", key, exception);
+        }
     }
 
     public Uri GetPublicUrl(string key)
@@ -161,6 +180,13 @@ public sealed partial class BlobMediaStore : IMediaStore
         var escaped = string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
         return new Uri(_publicBase + escaped, UriKind.Absolute);
     }
+
+    /// <summary>
+    /// Storage failures reach callers as <see cref="IOException"/>, as with the filesystem store,
+    /// so that callers' handling (a quiet delete of a leftover file, say) is the same on both.
+    /// </summary>
+    private static IOException StorageFailed(string operation, string key, RequestFailedException exception) =>
+        new($"Blob Storage could not {operation} media {key}: {exception.Status} {exception.ErrorCode}", exception);
 
     private BlobClient BlobOf(string key) =>
         IsValidKey(key) ? _container.GetBlobClient(key) : throw InvalidKey(key);

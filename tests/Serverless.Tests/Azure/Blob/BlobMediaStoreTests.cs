@@ -108,6 +108,20 @@ public sealed class BlobMediaStoreTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task Storage_failures_surface_as_IOException_as_on_the_filesystem()
+    {
+        // The right endpoint with the wrong key: every request is refused with 403.
+        var wrongKey = azurite.ConnectionString.Replace(AzuriteServer.AccountKey, Convert.ToBase64String(new byte[64]), StringComparison.Ordinal);
+        var options = BlobMediaOptions.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MediaStorage"] = wrongKey }).Build());
+        var store = new BlobMediaStore(BlobServiceCollectionExtensions.CreateContainerClient(options), options, Instance);
+
+        var put = await Assert.ThrowsAsync<IOException>(() => store.PutAsync("a/b.png", new MemoryStream([1]), "image/png", Ct));
+        Assert.Contains("403", put.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<IOException>(() => store.OpenReadAsync("a/b.png", Ct));
+        await Assert.ThrowsAsync<IOException>(() => store.DeleteAsync("a/b.png", Ct));
+    }
+
+    [Fact]
     public async Task Azurite_serves_the_content_type_and_a_year_of_immutable_caching_but_uploads_awaiting_processing_are_not_cacheable()
     {
         var store = await NewStoreAsync();

@@ -171,6 +171,56 @@ public class FederationBenchmarks : IDisposable
         }
     })));
 
+    /// <summary>
+    /// Raw signing and delivery measured in alternating blocks (<paramref name="block"/> operations
+    /// each, <paramref name="rounds"/> times, after three warm-up rounds that are not kept),
+    /// single-threaded and with two workers, outside BenchmarkDotNet. Neighbouring blocks see the
+    /// same machine load, so the per-round share is steady even when other work comes and goes
+    /// between BenchmarkDotNet's cases.
+    /// </summary>
+    public static async Task<InterleavedResult> InterleavedAsync(int rounds, int block)
+    {
+        using var bench = new FederationBenchmarks();
+        await bench.GlobalSetupAsync();
+        var single = await PairsAsync(rounds, block, () => { bench.RawRsaSign(); return Task.CompletedTask; }, bench.Deliver, 1);
+        var parallel = await PairsAsync(rounds, Math.Max(1, block / (Workers * PerWorker)), bench.RawRsaSignParallel, bench.DeliverParallel, Workers * PerWorker);
+        return new InterleavedResult(rounds, block, single, parallel);
+    }
+
+    private static async Task<IReadOnlyList<InterleavedRound>> PairsAsync(int rounds, int block, Func<Task> sign, Func<Task> deliver, int operationsPerCall)
+    {
+        const int WarmUpRounds = 3;
+        var results = new List<InterleavedRound>(rounds);
+        for (var round = -WarmUpRounds; round < rounds; round++)
+        {
+            var (signWall, signCpu) = await TimeAsync(sign, block);
+            var (deliverWall, deliverCpu) = await TimeAsync(deliver, block);
+            var operations = (double)block * operationsPerCall;
+            if (round >= 0)
+            {
+                results.Add(new InterleavedRound(signWall / operations, deliverWall / operations, signCpu / operations, deliverCpu / operations));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Wall-clock and process CPU nanoseconds for <paramref name="count"/> calls.</summary>
+    private static async Task<(double Wall, double Cpu)> TimeAsync(Func<Task> action, int count)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await action();
+        }
+
+        var wall = clock.Elapsed;
+        process.Refresh();
+        return (wall.TotalNanoseconds, (process.TotalProcessorTime - cpu).TotalNanoseconds);
+    }
+
     public void Dispose()
     {
         Dispose(true);
@@ -324,3 +374,17 @@ public class FederationBenchmarks : IDisposable
         return buffer.ToArray();
     }
 }
+
+/// <summary>One round of <see cref="FederationBenchmarks.InterleavedAsync"/>: nanoseconds per operation, wall clock and process CPU (all threads, the sink's included).</summary>
+public sealed record InterleavedRound(double SignWallNs, double DeliverWallNs, double SignCpuNs, double DeliverCpuNs)
+{
+    /// <summary>Deliveries per second over signatures per second, by wall clock.</summary>
+    public double WallShare => SignWallNs / DeliverWallNs;
+
+    /// <summary>The same by CPU time: what a delivery costs the machine against what a signature does.</summary>
+    public double CpuShare => DeliverCpuNs > 0 ? SignCpuNs / DeliverCpuNs : double.NaN;
+}
+
+/// <summary>The interleaved measurement: single-threaded and two-worker rounds.</summary>
+public sealed record InterleavedResult(int Rounds, int Block, IReadOnlyList<InterleavedRound> Single, IReadOnlyList<InterleavedRound> Parallel);
+

@@ -15,6 +15,11 @@ public static class FederationSummary
     /// <summary>Issue 4: the deliver handler reaches at least this share of the raw signing rate.</summary>
     public const double TargetShare = 0.40;
 
+    /// <summary>Rounds of the interleaved check, and operations per block (about 100 to 200 ms a block).</summary>
+    public const int InterleavedRounds = 30;
+
+    public const int InterleavedBlock = 192;
+
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     private static readonly Dictionary<string, string> Meaning = new(StringComparer.Ordinal)
@@ -26,14 +31,55 @@ public static class FederationSummary
         [nameof(FederationBenchmarks.DeliverParallel)] = "(c) on two workers at once, as the queue pump runs deliveries; time per delivery",
     };
 
-    public static string Write(string directory, IReadOnlyList<Summary> summaries, string loadAtStart, string loadAtEnd, DateTimeOffset startedAt, DateTimeOffset finishedAt)
+    public static string Write(
+        string directory, IReadOnlyList<Summary> summaries, InterleavedResult? interleaved, (string Start, string End) interleavedLoad, string loadAtStart, string loadAtEnd, DateTimeOffset startedAt, DateTimeOffset finishedAt)
     {
         ArgumentNullException.ThrowIfNull(summaries);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "federation.md");
-        File.WriteAllText(path, Render(summaries, loadAtStart, loadAtEnd, startedAt, finishedAt));
+        var text = Render(summaries, loadAtStart, loadAtEnd, startedAt, finishedAt);
+        if (interleaved is not null)
+        {
+            text += RenderInterleaved(interleaved, interleavedLoad);
+        }
+
+        File.WriteAllText(path, text);
         return path;
     }
+
+    /// <summary>The alternating-block check: per-round shares, their median and range, by wall clock and by CPU time.</summary>
+    public static string RenderInterleaved(InterleavedResult result, (string Start, string End) load)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("## The same comparison in alternating blocks");
+        text.AppendLine();
+        text.AppendLine(C, $"BenchmarkDotNet measures one case after another, so work that other processes start or stop between two cases moves their ratio (on this shared machine, by a factor of two either way). Here, after the BenchmarkDotNet run and in the same process, a block of {result.Block} raw signatures and a block of {result.Block} deliveries alternate, {result.Rounds} times (and the same with two workers); each round gives one share (time per signature ÷ time per delivery) from neighbouring blocks, which saw the same machine. The CPU share divides process CPU time per operation instead (all threads, the in-process sink's included, so it understates delivery's share).");
+        text.AppendLine();
+        text.AppendLine(C, $"- Load average at start: `{load.Start}`; at end: `{load.End}`");
+        text.AppendLine();
+        text.AppendLine("| Comparison | signature (median) | delivery (median) | share: median | share: min–max of rounds | CPU share: median | met (median ≥ 40%)? |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        InterleavedRow(text, "single-threaded: Deliver / RawRsaSign", result.Single);
+        InterleavedRow(text, "two workers: DeliverParallel / RawRsaSignParallel", result.Parallel);
+        return text.ToString();
+    }
+
+    private static void InterleavedRow(StringBuilder text, string label, IReadOnlyList<InterleavedRound> rounds)
+    {
+        if (rounds.Count == 0)
+        {
+            return;
+        }
+
+        var shares = rounds.Select(r => r.WallShare).Order().ToList();
+        var cpu = rounds.Select(r => r.CpuShare).Where(x => !double.IsNaN(x)).Order().ToList();
+        var share = Median(shares);
+        text.AppendLine(C, $"| {label} | {Time(Median(rounds.Select(r => r.SignWallNs).Order().ToList()))} | {Time(Median(rounds.Select(r => r.DeliverWallNs).Order().ToList()))} | {share:0.0%} | {shares[0]:0.0%}–{shares[^1]:0.0%} | {(cpu.Count > 0 ? Median(cpu).ToString("0.0%", C) : "n/a")} | {(share >= TargetShare ? "yes" : "no")} |");
+    }
+
+    private static double Median(List<double> sorted) => sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
     public static string Render(IReadOnlyList<Summary> summaries, string loadAtStart, string loadAtEnd, DateTimeOffset startedAt, DateTimeOffset finishedAt)
     {

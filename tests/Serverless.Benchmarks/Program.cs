@@ -29,7 +29,12 @@ if (summaries.Where(s => !IsFederation(s)).ToList() is { Count: > 0 } firstSlice
 
 if (summaries.Where(IsFederation).ToList() is { Count: > 0 } federation)
 {
-    paths.Add(FederationSummary.Write(resultsDirectory, federation, loadAtStart, loadAtEnd, startedAt, finishedAt));
+    // The same comparison in alternating blocks, which other work on the machine cannot skew.
+    Console.WriteLine("Federation: raw signing and delivery in alternating blocks");
+    var interleavedLoadAtStart = ResultsSummary.ReadLoadAverage();
+    var interleaved = await FederationBenchmarks.InterleavedAsync(FederationSummary.InterleavedRounds, FederationSummary.InterleavedBlock);
+    var interleavedLoadAtEnd = ResultsSummary.ReadLoadAverage();
+    paths.Add(FederationSummary.Write(resultsDirectory, federation, interleaved, (interleavedLoadAtStart, interleavedLoadAtEnd), loadAtStart, loadAtEnd, startedAt, DateTimeOffset.UtcNow));
 }
 
 foreach (var path in paths)

@@ -75,7 +75,7 @@ internal sealed class InboxActivitySigner(
 
     private string SignOne(FederationManifest manifest, string privateKey, long n, DateTimeOffset now)
     {
-        var body = Activity(manifest, n, now);
+        var body = Activity(manifest, n);
         using var request = new HttpRequestMessage(HttpMethod.Post, inboxUrl) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(ActivityStreams.ContentType);
         HttpSignatureSigner.Sign(request, body, manifest.KeyId, privateKey, now);
@@ -88,12 +88,15 @@ internal sealed class InboxActivitySigner(
             Encoding.UTF8.GetString(body));
     }
 
-    private static byte[] Activity(FederationManifest manifest, long n, DateTimeOffset now)
+    private static byte[] Activity(FederationManifest manifest, long n)
     {
         var actor = manifest.ActorUri;
         var number = n.ToString(CultureInfo.InvariantCulture);
         var note = $"{actor}/statuses/{number}";
-        var published = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        // One millisecond apart from the hour before seeding: real posts are spread in time. Remote
+        // status ids are the published millisecond plus 16 bits of the URI's hash, so thousands of
+        // notes published in the same second would collide there and fail ingestion.
+        var published = manifest.SeededAt.AddHours(-1).AddMilliseconds(n).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         var buffer = new ArrayBufferWriter<byte>(2048);
         using (var json = new Utf8JsonWriter(buffer))
         {

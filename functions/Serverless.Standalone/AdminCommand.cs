@@ -74,8 +74,14 @@ public static class AdminCommand
         var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-            .AddServerlessApplication(options)
-            .AddEmbeddedAdapters(options, runQueuePump: false);
+            .AddServerlessApplication(options);
+        // STORAGE_ADAPTERS=azure: the account goes to the deployed Cosmos DB, as the host's would.
+        if (Serverless.Azure.AzureAdapters.Read(configuration) == Serverless.Azure.StorageAdapters.Azure)
+        {
+            Serverless.Azure.AzureAdapters.AddAzureStorageAdapters(services, configuration);
+        }
+
+        services.AddEmbeddedAdapters(options, runQueuePump: false);
         await using var provider = services.BuildServiceProvider();
 
         var password = Core.Security.Secrets.NewPassword();

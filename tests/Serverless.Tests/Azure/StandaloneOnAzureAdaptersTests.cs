@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Azure.Blob;
 using Serverless.Azure.Cosmos;
@@ -61,6 +62,32 @@ public sealed class StandaloneOnAzureAdaptersTests(CosmosTestServer cosmos) : IA
         using var alice = (await _server.SignUpAsync("alice")).Client;
         Assert.False(File.Exists(Path.Combine(_server.DataDirectory, "documents.db")));
         Assert.False(Directory.Exists(Path.Combine(_server.DataDirectory, "media", "media_attachments")));
+    }
+
+    [Fact]
+    public async Task The_admin_command_creates_accounts_in_the_same_Cosmos_database()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LOCAL_DOMAIN"] = $"127.0.0.1:{_server.Port}",
+            ["LOCAL_HTTPS"] = "false",
+            ["DATA_DIR"] = _server.DataDirectory,
+            ["STORAGE_ADAPTERS"] = "azure",
+            ["Cosmos:accountEndpoint"] = cosmos.Endpoint.AbsoluteUri,
+            ["Cosmos:key"] = CosmosTestServer.Key,
+            ["Cosmos:database"] = _database,
+            ["MediaStorage"] = _azurite.ConnectionString,
+            ["MEDIA_CONTAINER"] = _container,
+        }).Build();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Serverless.Standalone.AdminCommand.RunAsync(["accounts", "create", "root", "--email", "root@example.com", "--role", "Owner"], output, error, configuration);
+        Assert.True(exit == 0, error.ToString());
+
+        // The running host, on the same database, knows the account.
+        using var found = await _server.Client.GetAsync("/api/v1/accounts/lookup?acct=root");
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        Assert.False(File.Exists(Path.Combine(_server.DataDirectory, "documents.db")));
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed partial class NoteIngestor(
 
         var now = time.GetUtcNow();
         var published = Ld.Date(note, "published") is { } p && p <= now ? p : now;
-        var id = SnowflakeIds.FromTimestamp(published, uri).ToString(CultureInfo.InvariantCulture);
+        var id = await statuses.AllocateRemoteIdAsync(published, uri, cancellationToken);
         var mentions = await MentionsAsync(note, cancellationToken);
         var content = RemoteHtml.Sanitize(Ld.String(note, "content") ?? FirstValue(note["contentMap"]) ?? "");
         if (type is not "Note" and not "Question" && Ld.String(note, "name") is { Length: > 0 } title)

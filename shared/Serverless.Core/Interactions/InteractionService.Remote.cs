@@ -83,7 +83,7 @@ public sealed partial class InteractionService
 
         var now = time.GetUtcNow();
         var at = published <= now ? published : now;
-        var reblogId = SnowflakeIds.FromTimestamp(at, announceUri).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reblogId = await statuses.AllocateRemoteIdAsync(at, announceUri, cancellationToken);
         var record = await ClaimAsync(actor, InteractionKeys.Reblog, original.Id, reblogId, cancellationToken);
         if (record is null)
         {

@@ -1,5 +1,6 @@
 using Serverless.Core.Accounts;
 using Serverless.Core.Fanout;
+using Serverless.Core.Ids;
 using Serverless.Core.Json;
 using Serverless.Core.Media;
 using Serverless.Core.Polls;
@@ -37,6 +38,29 @@ public sealed partial class StatusService
         return await store.ReadAsync(Containers.Lookups, key, key, StoreJsonContext.Default.LookupRecord, cancellationToken) is not null;
     }
 
+    /// <summary>How many neighbouring ids are tried when a remote status's id is taken.</summary>
+    public const int RemoteIdAttempts = 64;
+
+    /// <summary>
+    /// An unused id for a remote status (or reblog) published at <paramref name="published"/>: the id
+    /// derived from its time and URI, or the next free one after it. Remote times have whole seconds,
+    /// so two posts of the same second would otherwise collide now and then.
+    /// </summary>
+    public async Task<string> AllocateRemoteIdAsync(DateTimeOffset published, string uri, CancellationToken cancellationToken)
+    {
+        var id = SnowflakeIds.FromTimestamp(published, uri);
+        for (var attempt = 0; attempt < RemoteIdAttempts; attempt++, id++)
+        {
+            var candidate = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (await store.ReadAsync(Containers.Statuses, candidate, candidate, StoreJsonContext.Default.StatusRecord, cancellationToken) is null)
+            {
+                return candidate;
+            }
+        }
+
+        throw new Errors.ValidationFailedException("No free id for the status; try again");
+    }
+
     /// <summary>
     /// Stores a status received from another server, with its cached-by-reference media and poll,
     /// indexes it in its thread and hands it to fan-out. The ActivityPub id is claimed first, so a
@@ -59,6 +83,7 @@ public sealed partial class StatusService
                 : throw new Errors.ValidationFailedException("The status is being stored by another request");
         }
 
+        var created = false;
         try
         {
             foreach (var attachment in attachments)
@@ -72,6 +97,7 @@ public sealed partial class StatusService
             }
 
             await store.CreateAsync(Containers.Statuses, status.Id, status.Id, status, StoreJsonContext.Default.StatusRecord, cancellationToken);
+            created = true;
             if (status.InReplyToId is not null)
             {
                 await IndexInThreadAsync(status, cancellationToken);
@@ -81,8 +107,13 @@ public sealed partial class StatusService
         }
         catch
         {
-            // Nothing half-written: the claim goes, so that a redelivery can try again.
-            await store.DeleteAsync(Containers.Statuses, status.Id, status.Id, ifMatch: null, CancellationToken.None);
+            // Nothing half-written: the claim goes, so that a redelivery can try again. Only what this
+            // call created is removed: an id taken meanwhile by another status is that status's.
+            if (created)
+            {
+                await store.DeleteAsync(Containers.Statuses, status.Id, status.Id, ifMatch: null, CancellationToken.None);
+            }
+
             await store.DeleteAsync(Containers.Lookups, key, key, ifMatch: null, CancellationToken.None);
             throw;
         }

@@ -118,6 +118,11 @@ public sealed partial class Dispatcher(
         {
             await WriteErrorAsync(context, StatusCodes.Status403Forbidden, ex.Message, null);
         }
+        catch (BadHttpRequestException ex) when (!response.HasStarted)
+        {
+            // The client sent a broken request (a body cut short, too large): its fault, not ours.
+            await WriteErrorAsync(context, ex.StatusCode, "Bad request", null);
+        }
         catch (DocumentStoreThrottledException ex) when (!response.HasStarted)
         {
             // The store is over its throughput: clients back off and retry, as they do after a 503.

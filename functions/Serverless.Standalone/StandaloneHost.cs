@@ -42,15 +42,27 @@ public static class StandaloneHost
         builder.Services.AddSingleton(Serverless.ActivityPub.Delivery.DeliveryOptions.FromConfiguration(builder.Configuration));
         builder.Services.AddServerlessApplication(options);
         // STORAGE_ADAPTERS=azure puts documents in Cosmos DB and media in Blob Storage (the local
-        // test servers, or Azure); the queue stays the embedded one with its pump (this host has no
-        // Service Bus receiver) and streaming the in-process hub.
+        // test servers, or Azure); streaming stays the in-process hub, which this host serves.
         if (AzureAdapters.Read(builder.Configuration) == StorageAdapters.Azure)
         {
             builder.Services.AddAzureStorageAdapters(builder.Configuration);
         }
 
         // RUN_QUEUE_WORKERS=false serves HTTP only (a web-only process); queued work waits durably.
-        builder.Services.AddEmbeddedAdapters(options, runQueuePump: InstanceOptions.ReadBool(builder.Configuration["RUN_QUEUE_WORKERS"], true));
+        // The queues are Service Bus queues when a connection is configured (sent there and run by
+        // a processor per queue), else the embedded SQLite queue with its pump.
+        var runQueueWorkers = InstanceOptions.ReadBool(builder.Configuration["RUN_QUEUE_WORKERS"], true);
+        var serviceBus = AzureAdapters.ServiceBusConfigured(builder.Configuration);
+        if (serviceBus)
+        {
+            builder.Services.AddServiceBusWorkQueue(builder.Configuration);
+            if (runQueueWorkers)
+            {
+                builder.Services.AddServiceBusQueuePump(builder.Configuration);
+            }
+        }
+
+        builder.Services.AddEmbeddedAdapters(options, runQueuePump: runQueueWorkers && !serviceBus);
         builder.Services.AddHostedService<ScheduledStatusesTimer>();
         AddTelemetry(builder);
 

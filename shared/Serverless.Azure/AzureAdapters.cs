@@ -87,4 +87,8 @@ public static class AzureAdapters
     /// <summary>Registers the Service Bus work queue from the <c>ServiceBusConnection</c> settings.</summary>
     public static IServiceCollection AddServiceBusWorkQueue(this IServiceCollection services, IConfiguration configuration) =>
         services.AddServiceBusWorkQueue(ServiceBusQueueOptions.FromConfiguration(configuration));
+
+    /// <summary>Registers the Service Bus queue pump (hosts without Service Bus triggers) from the <c>ServiceBusConnection</c> settings.</summary>
+    public static IServiceCollection AddServiceBusQueuePump(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddServiceBusQueuePump(ServiceBusQueueOptions.FromConfiguration(configuration));
 }

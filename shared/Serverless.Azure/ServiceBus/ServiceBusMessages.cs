@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Messaging.ServiceBus;
+using Serverless.Core.Queues;
 
 namespace Serverless.Azure.ServiceBus;
 
@@ -45,6 +46,20 @@ public static class ServiceBusMessages
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// A received message as a handler takes it: the transport's message id (its sequence number
+    /// if it has none), the queue, the body as text, and how often it has been delivered.
+    /// </summary>
+    public static QueueMessage ToQueueMessage(string queue, ServiceBusReceivedMessage message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        ArgumentNullException.ThrowIfNull(message);
+        var id = string.IsNullOrEmpty(message.MessageId)
+            ? message.SequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : message.MessageId;
+        return new QueueMessage(id, queue, message.Body.ToString(), Math.Max(1, message.DeliveryCount));
     }
 
     /// <summary>A new message id: every send, retries included, is a new message to duplicate detection.</summary>

@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Serverless.Core.Queues;
 
 namespace Serverless.Azure.ServiceBus;
@@ -28,6 +29,25 @@ public static class ServiceBusServiceCollectionExtensions
         // synchronously never meets a service that is only IAsyncDisposable.
         services.TryAddSingleton(sp => ServiceBusWorkQueue.Create(CreateClient(options), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<ServiceBusWorkQueue>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="ServiceBusQueuePump"/>, which runs the queue handlers from Service
+    /// Bus in a host without Service Bus triggers (the standalone host).
+    /// </summary>
+    public static IServiceCollection AddServiceBusQueuePump(this IServiceCollection services, ServiceBusQueueOptions options, ServiceBusQueuePumpOptions? pumpOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Configured)
+        {
+            throw new InvalidOperationException("The Service Bus queue pump needs ServiceBusConnection__fullyQualifiedNamespace or a ServiceBusConnection connection string.");
+        }
+
+        services.AddLogging();
+        services.AddHostedService(sp => new ServiceBusQueuePump(
+            CreateClient(options), sp, pumpOptions ?? new ServiceBusQueuePumpOptions(), sp.GetRequiredService<ILogger<ServiceBusQueuePump>>()));
         return services;
     }
 

@@ -32,6 +32,11 @@ public sealed class QueueSettingsTests
         Assert.InRange(ServiceBusHostSettings.MaxConcurrentMedia, 1, ServiceBusHostSettings.MaxConcurrentCalls - 1);
         // The triggers and the sender read the same connection settings.
         Assert.Equal(ServiceBusQueueOptions.ConnectionSetting, QueueFunctions.ConnectionSetting);
+        // The standalone host's Service Bus processors receive as the Functions host does.
+        var pump = new ServiceBusQueuePumpOptions();
+        Assert.Equal(ServiceBusHostSettings.MaxConcurrentCalls, pump.MaxConcurrentCallsPerQueue);
+        Assert.Equal(ServiceBusHostSettings.MaxConcurrentMedia, pump.MaxConcurrentMedia);
+        Assert.Equal(ServiceBusHostSettings.MaxAutoLockRenewalDuration, pump.MaxAutoLockRenewalDuration);
     }
 
     [Fact]

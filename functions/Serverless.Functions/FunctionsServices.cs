@@ -26,7 +26,7 @@ public static class FunctionsServices
         var options = InstanceOptions.FromConfiguration(configuration);
         if (storage == StorageAdapters.Azure && string.IsNullOrWhiteSpace(configuration["DATA_DIR"]))
         {
-            // The embedded adapters still register (unused but for the in-process stream hub) and
+            // The embedded adapters still register (all of them unused in azure) and
             // create DATA_DIR; a Functions app's own folder is read-only, the temp folder is not.
             options = options with { DataDirectory = Path.Combine(Path.GetTempPath(), "serverless-data") };
         }

@@ -8,7 +8,7 @@ namespace Serverless.Azure.ServiceBus;
 /// The work queue on Service Bus: one queue per kind of work (<see cref="QueueNames"/>), one
 /// sender per queue created on first use and reused (a sender is an AMQP link; opening one per
 /// message would cost a round trip and a link each time). Delays are scheduled messages. The
-/// Service Bus-triggered functions consume the queues.
+/// Service Bus-triggered functions (or, outside Functions, the ServiceBusQueuePump) consume the queues.
 /// </summary>
 public sealed class ServiceBusWorkQueue : IWorkQueue, IAsyncDisposable, IDisposable
 {

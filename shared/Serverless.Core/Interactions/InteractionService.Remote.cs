@@ -115,24 +115,13 @@ public sealed partial class InteractionService
             Local = false,
         };
 
-        var created = false;
         try
         {
-            await store.CreateAsync(Containers.Statuses, reblogId, reblogId, reblog, StoreJsonContext.Default.StatusRecord, cancellationToken);
-            created = true;
-            await interactions.AddEntryAsync(InteractionListings.RebloggedBy(original.Id), reblogId, new InteractionListEntry(actor.Id, original.Id, at), cancellationToken);
-            await store.PatchAsync(Containers.Statuses, original.Id, original.Id, [PatchOperation.Increment("/reblogsCount", 1)], ifMatch: null, cancellationToken);
-            await queue.SendJsonAsync(QueueNames.Fanout, new FanoutMessage(FanoutEvents.Create, reblogId), StoreJsonContext.Default.FanoutMessage, cancellationToken);
+            await StoreReblogAsync(reblog, original, cancellationToken);
         }
         catch
         {
             // Nothing half-written: a redelivery starts clean.
-            if (created)
-            {
-                await store.DeleteAsync(Containers.Statuses, reblogId, reblogId, ifMatch: null, CancellationToken.None);
-                await interactions.RemoveEntryAsync(InteractionListings.RebloggedBy(original.Id), reblogId, CancellationToken.None);
-            }
-
             await store.DeleteAsync(Containers.Lookups, key, key, ifMatch: null, CancellationToken.None);
             await interactions.RemoveAsync(actor.Id, InteractionKeys.Reblog, original.Id, CancellationToken.None);
             throw;

@@ -128,23 +128,12 @@ public sealed partial class InteractionService(
             CreatedAt = now,
         };
 
-        var created = false;
         try
         {
-            await store.CreateAsync(Containers.Statuses, reblogId, reblogId, reblog, StoreJsonContext.Default.StatusRecord, cancellationToken);
-            created = true;
-            await interactions.AddEntryAsync(InteractionListings.RebloggedBy(original.Id), reblogId, new InteractionListEntry(viewer.Id, original.Id, now), cancellationToken);
-            await store.PatchAsync(Containers.Statuses, original.Id, original.Id, [PatchOperation.Increment("/reblogsCount", 1)], ifMatch: null, cancellationToken);
-            await queue.SendJsonAsync(QueueNames.Fanout, new FanoutMessage(FanoutEvents.Create, reblogId), StoreJsonContext.Default.FanoutMessage, cancellationToken);
+            await StoreReblogAsync(reblog, original, cancellationToken);
         }
         catch
         {
-            if (created)
-            {
-                await store.DeleteAsync(Containers.Statuses, reblogId, reblogId, ifMatch: null, CancellationToken.None);
-                await interactions.RemoveEntryAsync(InteractionListings.RebloggedBy(original.Id), reblogId, CancellationToken.None);
-            }
-
             await interactions.RemoveAsync(viewer.Id, InteractionKeys.Reblog, original.Id, CancellationToken.None);
             throw;
         }
@@ -358,4 +347,27 @@ public sealed partial class InteractionService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A counter or notification of an interaction with status {StatusId} was not written")]
     private static partial void LogSideEffectFailed(ILogger logger, Exception exception, string statusId);
+
+    /// <summary>
+    /// Writes a reblog (local or received): the status, the reblogged_by entry, the original's
+    /// counter, and the fanout that puts it on timelines. A failure removes what this call wrote.
+    /// </summary>
+    private async Task StoreReblogAsync(StatusRecord reblog, StatusRecord original, CancellationToken cancellationToken)
+    {
+        var created = false;
+        try
+        {
+            await store.CreateAsync(Containers.Statuses, reblog.Id, reblog.Id, reblog, StoreJsonContext.Default.StatusRecord, cancellationToken);
+            created = true;
+            await interactions.AddEntryAsync(InteractionListings.RebloggedBy(original.Id), reblog.Id, new InteractionListEntry(reblog.AccountId, original.Id, reblog.CreatedAt), cancellationToken);
+            await store.PatchAsync(Containers.Statuses, original.Id, original.Id, [PatchOperation.Increment("/reblogsCount", 1)], ifMatch: null, cancellationToken);
+            await queue.SendJsonAsync(QueueNames.Fanout, new FanoutMessage(FanoutEvents.Create, reblog.Id), StoreJsonContext.Default.FanoutMessage, cancellationToken);
+        }
+        catch when (created)
+        {
+            await store.DeleteAsync(Containers.Statuses, reblog.Id, reblog.Id, ifMatch: null, CancellationToken.None);
+            await interactions.RemoveEntryAsync(InteractionListings.RebloggedBy(original.Id), reblog.Id, CancellationToken.None);
+            throw;
+        }
+    }
 }

@@ -34,6 +34,9 @@ public static partial class Routes
         MapActivityPub(table);
         MapFederation(table);
         MapStreaming(table);
+        MapSafety(table);
+        MapModeration(table);
+        MapFilters(table);
         return table;
     }
 
@@ -65,6 +68,15 @@ public static partial class Routes
 
     /// <summary>The hosted streaming service's webhook (Routes.Streaming.cs).</summary>
     static partial void MapStreaming(RouteTable table);
+
+    /// <summary>Blocks, mutes and domain blocks of accounts (Routes.Safety.cs).</summary>
+    static partial void MapSafety(RouteTable table);
+
+    /// <summary>Reports, the admin API and the admin pages (Routes.Moderation.cs).</summary>
+    static partial void MapModeration(RouteTable table);
+
+    /// <summary>Filters, followed and featured tags (Routes.Filters.cs).</summary>
+    static partial void MapFilters(RouteTable table);
 
     /// <summary>The first slice's routes.</summary>
     private static RouteTable Core(RouteTable table) => table

@@ -53,6 +53,9 @@ public static partial class ServiceCollectionExtensions
         AddFeedServices(services);
         AddActivityPubServices(services);
         AddFederationServices(services);
+        AddSafetyServices(services);
+        AddModerationServices(services);
+        AddFilterServices(services);
 
         services.AddSingleton(_ => Routes.Build());
         services.AddSingleton(new RateLimitOptions { Requests = options.RateLimitRequests });
@@ -74,4 +77,10 @@ public static partial class ServiceCollectionExtensions
     static partial void AddActivityPubServices(IServiceCollection services);
 
     static partial void AddFederationServices(IServiceCollection services);
+
+    static partial void AddSafetyServices(IServiceCollection services);
+
+    static partial void AddModerationServices(IServiceCollection services);
+
+    static partial void AddFilterServices(IServiceCollection services);
 }

@@ -87,6 +87,9 @@ public sealed record AccountRecord
     /// <summary>When the account was suspended, or (remote) deleted by its own server; its statuses and follows are gone.</summary>
     public DateTimeOffset? SuspendedAt { get; init; }
 
+    /// <summary>When moderators limited (silenced) the account: hidden from public timelines and search to those not following it.</summary>
+    public DateTimeOffset? SilencedAt { get; init; }
+
     /// <summary>Pending follow requests to this account, for <c>source.follow_requests_count</c>.</summary>
     public long FollowRequestsCount { get; init; }
 

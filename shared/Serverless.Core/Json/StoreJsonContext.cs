@@ -21,6 +21,8 @@ namespace Serverless.Core.Json;
 [JsonSerializable(typeof(FollowRecord))]
 [JsonSerializable(typeof(AccountNoteRecord))]
 [JsonSerializable(typeof(BlockRecord))]
+[JsonSerializable(typeof(Safety.MuteRecord))]
+[JsonSerializable(typeof(Safety.UserDomainBlockRecord))]
 [JsonSerializable(typeof(Moderation.ReportRecord))]
 [JsonSerializable(typeof(ApplicationRecord))]
 [JsonSerializable(typeof(AccessTokenRecord))]

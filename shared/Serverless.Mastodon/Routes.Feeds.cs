@@ -55,7 +55,6 @@ public static partial class Routes
         .Get("/api/v2/suggestions", InstanceExtrasEndpoints.EmptyList, User, "read")
         .Get("/api/v1/instance/peers", InstanceExtrasEndpoints.EmptyStringList)
         .Get("/api/v1/instance/activity", InstanceExtrasEndpoints.EmptyList)
-        .Get("/api/v1/instance/rules", InstanceExtrasEndpoints.EmptyList)
         .Get("/api/v1/instance/extended_description", InstanceExtrasEndpoints.ExtendedDescription)
         .Get("/api/v1/instance/translation_languages", InstanceExtrasEndpoints.EmptyObject);
 }

@@ -25,6 +25,7 @@ public sealed partial class DeliverHandler(
     LocalUrls urls,
     DeliveryOptions options,
     DomainHealth domains,
+    Core.Moderation.DomainBlockService domainBlocks,
     ILogger<DeliverHandler> logger) : IQueueHandler
 {
     private static readonly Meter Meter = new("Serverless.Deliver");
@@ -40,6 +41,13 @@ public sealed partial class DeliverHandler(
         var domain = Ld.Authority(delivery.Inbox);
         if (domain is null)
         {
+            return;
+        }
+
+        if (await domainBlocks.IsSuspendedAsync(domain, cancellationToken))
+        {
+            // Defederated by the moderators: nothing goes there.
+            Count("skipped");
             return;
         }
 

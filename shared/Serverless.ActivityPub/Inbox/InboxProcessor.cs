@@ -22,6 +22,7 @@ public sealed partial class InboxProcessor(
     IDocumentStore store,
     IWorkQueue queue,
     TimeProvider time,
+    Core.Moderation.DomainBlockService domainBlocks,
     ILogger<InboxProcessor> logger)
 {
     /// <summary>The largest activity accepted (Mastodon's limit is about 1 MB too).</summary>
@@ -66,6 +67,12 @@ public sealed partial class InboxProcessor(
         if (resolver.IsLocal(actorUri))
         {
             return new Result(401, "Activities of local actors are not accepted from outside");
+        }
+
+        // A suspended (or, in limited federation mode, not allowed) domain is refused before any work, as Mastodon's 403.
+        if (await domainBlocks.IsSuspendedAsync(Ld.Authority(actorUri), cancellationToken))
+        {
+            return new Result(403, "The domain is blocked");
         }
 
         // A deleted account's farewell: without its key we cannot verify, and it concerns nobody here (Mastodon answers 202).

@@ -178,6 +178,34 @@ public sealed partial class FederationOutbox(
         switch (statusEvent)
         {
             case FanoutEvents.Delete when status.ReblogOfId is not null:
+    public Task FlagAsync(Core.Moderation.ReportRecord report, AccountRecord target, IReadOnlyList<StatusRecord> statuses, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(statuses);
+        if (target.IsLocal)
+        {
+            return Task.CompletedTask;
+        }
+
+        // As Mastodon: the instance actor reports, so the reporter stays anonymous to the other server.
+        var objects = new JsonArray(target.Uri);
+        foreach (var status in statuses)
+        {
+            objects.Add(status.Uri);
+        }
+
+        var flag = new JsonObject
+        {
+            ["id"] = $"{urls.Base}/actor#flags/{report.Id}",
+            ["type"] = "Flag",
+            ["actor"] = urls.Base + "/actor",
+            ["content"] = report.Comment,
+            ["object"] = objects,
+        };
+        return SendAsync(null, flag, [InboxOf(target)], cancellationToken);
+    }
+
                 var announce = await objects.AnnounceAsync(status with { DeletedAt = null }, cancellationToken);
                 return new JsonObject { ["id"] = activityId, ["type"] = "Undo", ["actor"] = author.Uri, ["to"] = announce["to"]?.DeepClone(), ["cc"] = announce["cc"]?.DeepClone(), ["object"] = announce };
             case FanoutEvents.Delete:
@@ -248,7 +276,7 @@ public sealed partial class FederationOutbox(
     private async Task<AccountRecord?> AuthorAsync(StatusRecord status, CancellationToken cancellationToken) =>
         (await store.ReadAsync(Containers.Accounts, status.AccountId, status.AccountId, StoreJsonContext.Default.AccountRecord, cancellationToken))?.Value;
 
-    private async Task SendAsync(string signerAccountId, JsonObject activity, IReadOnlyCollection<string?> inboxes, CancellationToken cancellationToken)
+    private async Task SendAsync(string? signerAccountId, JsonObject activity, IReadOnlyCollection<string?> inboxes, CancellationToken cancellationToken)
     {
         var targets = inboxes.OfType<string>().ToList();
         if (targets.Count == 0)
@@ -260,7 +288,7 @@ public sealed partial class FederationOutbox(
         await EnqueueAsync(key, targets, cancellationToken);
     }
 
-    private async Task<string> StoreAsync(string signerAccountId, JsonObject activity, CancellationToken cancellationToken)
+    private async Task<string> StoreAsync(string? signerAccountId, JsonObject activity, CancellationToken cancellationToken)
     {
         var activityId = activity["id"]!.GetValue<string>();
         var key = KeyOf(activityId);

@@ -23,6 +23,8 @@ public sealed partial class ActivityPubResolver(
     IWorkQueue queue,
     InstanceOptions options,
     TimeProvider time,
+    Core.Moderation.DomainBlockService domainBlocks,
+    Core.Moderation.AccountModerationService moderation,
     ILogger<ActivityPubResolver> logger)
 {
     /// <summary>Remote profiles older than this are fetched again when next needed.</summary>
@@ -104,6 +106,11 @@ public sealed partial class ActivityPubResolver(
             return known;
         }
 
+        if (await domainBlocks.IsSuspendedAsync(domain.ToLowerInvariant(), cancellationToken))
+        {
+            return await accounts.FindRemoteAsync(username, domain, cancellationToken);
+        }
+
         var resource = Uri.EscapeDataString($"acct:{username}@{domain}");
         foreach (var scheme in WebFingerSchemes())
         {
@@ -137,7 +144,7 @@ public sealed partial class ActivityPubResolver(
     /// </summary>
     public async Task<JsonObject?> FetchAsync(string uri, CancellationToken cancellationToken)
     {
-        if (IsLocal(uri) || Ld.Origin(uri) is null)
+        if (IsLocal(uri) || Ld.Origin(uri) is null || await domainBlocks.IsSuspendedAsync(Ld.Authority(uri), cancellationToken))
         {
             return null;
         }
@@ -178,6 +185,11 @@ public sealed partial class ActivityPubResolver(
 
         var isNew = await accounts.FindByUriAsync(fetched.Uri, cancellationToken) is null;
         var saved = await accounts.SaveRemoteAsync(fetched, cancellationToken);
+        if (isNew)
+        {
+            // Indexed for moderators, and limited or suspended at once when its domain is.
+            saved = await moderation.RemoteAccountSeenAsync(saved, await domainBlocks.PolicyAsync(saved.Domain, cancellationToken), cancellationToken);
+        }
         if (isNew && saved.OutboxUrl is not null)
         {
             // A newly seen account's profile shows recent posts, as on its own server (fetched in the background).

@@ -21,6 +21,7 @@ public sealed partial class PullHandler(
     NoteIngestor notes,
     AccountService accounts,
     IDocumentStore store,
+    Core.Moderation.DomainPurge domainPurge,
     ILogger<PullHandler> logger) : IQueueHandler
 {
     /// <summary>Posts taken from an outbox at most.</summary>
@@ -43,6 +44,9 @@ public sealed partial class PullHandler(
                 break;
             case PullKinds.Status:
                 await notes.ResolveAsync(pull.Target, cancellationToken);
+                break;
+            case Core.Moderation.DomainPurge.Kind:
+                await domainPurge.StepAsync(new Core.Moderation.PurgeMessage(pull.Kind, pull.Target, pull.Attempt), cancellationToken);
                 break;
             default:
                 LogUnknown(logger, pull.Kind);

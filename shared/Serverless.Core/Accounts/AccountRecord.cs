@@ -90,6 +90,9 @@ public sealed record AccountRecord
     /// <summary>When moderators limited (silenced) the account: hidden from public timelines and search to those not following it.</summary>
     public DateTimeOffset? SilencedAt { get; init; }
 
+    /// <summary>When moderators forced the account's media to be marked sensitive (Mastodon's <c>sensitized_at</c>).</summary>
+    public DateTimeOffset? SensitizedAt { get; init; }
+
     /// <summary>Pending follow requests to this account, for <c>source.follow_requests_count</c>.</summary>
     public long FollowRequestsCount { get; init; }
 
@@ -109,6 +112,9 @@ public sealed record UserRecord
 
     /// <summary>False while the sign-up waits for a moderator (registrations mode "approval").</summary>
     public bool Approved { get; init; } = true;
+
+    /// <summary>Moderators froze the login (Mastodon's <c>disabled</c>): sign-in and tokens are refused.</summary>
+    public bool Disabled { get; init; }
 
     public string Locale { get; init; } = "en";
 

@@ -87,6 +87,8 @@ public sealed partial class AccountService
             // What we decided about the account (a Move, a deletion) is ours, not the document's.
             MovedToAccountId = fetched.MovedToAccountId ?? existing.MovedToAccountId,
             SuspendedAt = existing.SuspendedAt,
+            SilencedAt = existing.SilencedAt,
+            SensitizedAt = existing.SensitizedAt,
         };
         await store.UpsertAsync(Containers.Accounts, updated.Id, updated.Id, updated, StoreJsonContext.Default.AccountRecord, ifMatch: null, cancellationToken);
         if (!string.Equals(existing.Username, updated.Username, StringComparison.OrdinalIgnoreCase))

@@ -96,6 +96,7 @@ public sealed partial class AccountService(
             await store.CreateAsync(Containers.Accounts, accountId, accountId, account, StoreJsonContext.Default.AccountRecord, cancellationToken);
             written.Add((Containers.Accounts, accountId, accountId));
             await IndexHandlesAsync(account, null, cancellationToken);
+            await Moderation.AccountIndex.WriteAsync(store, account, user, cancellationToken);
             LogRegistered(logger, account.Username, accountId);
             await stats.AddAsync(users: 1, statuses: 0, CancellationToken.None);
             return (account, user);

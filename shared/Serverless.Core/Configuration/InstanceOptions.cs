@@ -38,6 +38,12 @@ public sealed record InstanceOptions
     /// </summary>
     public bool AuthorizedFetch { get; init; }
 
+    /// <summary>
+    /// <c>LIMITED_FEDERATION_MODE</c> (Mastodon's allow-list mode): only domains that moderators allowed
+    /// (<c>/api/v1/admin/domain_allows</c>) federate; everything else is treated as suspended. Off by default.
+    /// </summary>
+    public bool LimitedFederationMode { get; init; }
+
     /// <summary><c>SITE_TITLE</c>: the instance's name.</summary>
     public string Title { get; init; } = "Serverless";
 
@@ -82,6 +88,7 @@ public sealed record InstanceOptions
             RegistrationsMode = ReadMode(configuration["REGISTRATIONS_MODE"]),
             AllowPrivateAddresses = ReadBool(configuration["ALLOW_PRIVATE_ADDRESSES"], false),
             AuthorizedFetch = ReadBool(configuration["AUTHORIZED_FETCH"], false),
+            LimitedFederationMode = ReadBool(configuration["LIMITED_FEDERATION_MODE"], false),
             Title = configuration["SITE_TITLE"] is { Length: > 0 } title ? title : defaults.Title,
             ContactEmail = configuration["SITE_CONTACT_EMAIL"] ?? defaults.ContactEmail,
             RateLimitRequests = int.TryParse(configuration["RATE_LIMIT_REQUESTS"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var limit) ? limit : defaults.RateLimitRequests,

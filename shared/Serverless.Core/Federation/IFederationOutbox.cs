@@ -44,6 +44,9 @@ public interface IFederationOutbox
 }
 
 /// <summary>Federation turned off: activities go nowhere.</summary>
+
+    /// <summary>A report of a remote account forwarded to its server (<c>Flag</c> from the instance actor, naming the account and statuses).</summary>
+    Task FlagAsync(Moderation.ReportRecord report, AccountRecord target, IReadOnlyList<StatusRecord> statuses, CancellationToken cancellationToken);
 public sealed class NullFederationOutbox : IFederationOutbox
 {
     public Task FollowAsync(AccountRecord follower, AccountRecord target, FollowRecord request, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -64,3 +67,5 @@ public sealed class NullFederationOutbox : IFederationOutbox
 
     public Task DeliverStoredAsync(string activityId, string signerAccountId, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+    public Task FlagAsync(Moderation.ReportRecord report, AccountRecord target, IReadOnlyList<StatusRecord> statuses, CancellationToken cancellationToken) => Task.CompletedTask;

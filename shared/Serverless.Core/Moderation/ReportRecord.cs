@@ -4,7 +4,7 @@ namespace Serverless.Core.Moderation;
 /// A report of an account (and some of its statuses) to this instance's moderators, in the <c>reports</c>
 /// container: pk = id = the report id, and a copy in pk <see cref="IndexPartition"/> with the sortable
 /// report id, so that moderators list reports newest first in one single-partition read.
-/// Made for now from a remote server's <c>Flag</c>; the reports and admin APIs (issue #6) build on it.
+/// Made by local users (<c>POST /api/v1/reports</c>) and from remote servers' <c>Flag</c>s.
 /// </summary>
 public sealed record ReportRecord
 {
@@ -40,5 +40,12 @@ public sealed record ReportRecord
 
     public DateTimeOffset? ActionTakenAt { get; init; }
 
+    /// <summary>Whether moderators resolved it: a plain field, so that lists filter on it in one query.</summary>
+    public bool ActionTaken { get; init; }
+
+    public string? ActionTakenByAccountId { get; init; }
+
     public string? AssignedAccountId { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
 }

@@ -52,7 +52,8 @@ public sealed partial class SignInService(
         }
 
         var user = account is null ? null : await accounts.GetUserAsync(account.Id, cancellationToken);
-        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value) && user is not null;
+        // A login that moderators suspended or disabled cannot sign in (the same answer as a wrong password).
+        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value) && user is not null && !user.Disabled && account!.SuspendedAt is null;
         if (!valid)
         {
             await throttle.RecordFailureAsync(accountKey, addressKey, cancellationToken);

@@ -176,6 +176,12 @@ public sealed partial class Dispatcher(
                 throw new ApiException(StatusCodes.Status403Forbidden, "Your login is currently pending approval");
             }
 
+            // Suspended or disabled by moderators: Mastodon's "not functional" login.
+            if (user.Disabled || account.SuspendedAt is not null)
+            {
+                throw new ApiException(StatusCodes.Status403Forbidden, "Your login is currently disabled");
+            }
+
             api.Account = account;
             api.User = user;
         }

@@ -27,6 +27,7 @@ public static class InstancesEndpoints
             Stats = new InstanceV1Stats(stats.Users, stats.Statuses, 0),
             Registrations = instance.RegistrationsMode != RegistrationsMode.Closed,
             ApprovalRequired = instance.RegistrationsMode == RegistrationsMode.Approval,
+            Rules = await Admin.InstanceModerationEndpoints.RulesForInstanceAsync(request),
             Configuration = new InstanceV1Configuration
             {
                 Accounts = new AccountsConfiguration(10, 5),

@@ -8,7 +8,7 @@ namespace Serverless.Mastodon.Api.V2;
 /// <summary><c>GET /api/v2/instance</c>: what clients read at start-up (limits, streaming URL, API versions).</summary>
 public static class InstancesEndpoints
 {
-    public static Task Show(ApiRequest request)
+    public static async Task Show(ApiRequest request)
     {
         var instance = request.Instance;
         var body = new InstanceV2
@@ -36,7 +36,8 @@ public static class InstancesEndpoints
             Contact = new InstanceContact(instance.ContactEmail, null),
             // 2: grouped notifications (/api/v2/notifications) are served.
             ApiVersions = new Dictionary<string, int>(StringComparer.Ordinal) { ["mastodon"] = 2 },
+            Rules = await V1.Admin.InstanceModerationEndpoints.RulesForInstanceAsync(request),
         };
-        return request.Json(body, MastodonJsonContext.Default.InstanceV2);
+        await request.Json(body, MastodonJsonContext.Default.InstanceV2);
     }
 }

@@ -68,6 +68,8 @@ public static class StandaloneHost
 
         var app = builder.Build();
         var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        // /api/v1/streaming upgrades to a WebSocket (Serverless.Mastodon/Streaming); keep-alive pings are set per socket.
+        app.UseWebSockets();
         app.Run(dispatcher.DispatchAsync);
         return app;
     }

@@ -56,6 +56,7 @@ public static partial class ServiceCollectionExtensions
         AddSafetyServices(services);
         AddModerationServices(services);
         AddFilterServices(services);
+        AddStreamingServices(services);
 
         services.AddSingleton(_ => Routes.Build());
         services.AddSingleton(new RateLimitOptions { Requests = options.RateLimitRequests });
@@ -83,4 +84,7 @@ public static partial class ServiceCollectionExtensions
     static partial void AddModerationServices(IServiceCollection services);
 
     static partial void AddFilterServices(IServiceCollection services);
+
+    /// <summary>Streaming events and the in-process WebSocket endpoint (ServiceCollectionExtensions.Streaming.cs).</summary>
+    static partial void AddStreamingServices(IServiceCollection services);
 }

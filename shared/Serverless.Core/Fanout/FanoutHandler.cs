@@ -19,7 +19,7 @@ namespace Serverless.Core.Fanout;
 /// the next, so no execution grows with the audience. Every write is an upsert or delete keyed by
 /// (timeline, status), so a redelivered message is harmless.
 /// </summary>
-public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, Federation.IFederationOutbox outbox, ILogger<FanoutHandler> logger) : IQueueHandler
+public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, Federation.IFederationOutbox outbox, ILogger<FanoutHandler> logger, Streaming.IStreamingEvents? streaming = null) : IQueueHandler
 {
     /// <summary>Followers handled per message.</summary>
     public const int FollowersPageSize = 500;
@@ -58,6 +58,7 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         if (updating)
         {
             await DeliverRemoteAsync(fanout, status, cancellationToken);
+            await StreamUpdateAsync(fanout, status, cancellationToken);
             return;
         }
 
@@ -93,6 +94,7 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
             if (status.Visibility == Visibility.Direct && !removing)
             {
                 await conversations.RecordAsync(status, [status.AccountId, .. localMentions], cancellationToken);
+                await StreamConversationAsync(status, [status.AccountId, .. localMentions], cancellationToken);
             }
 
             foreach (var membership in memberships)
@@ -208,11 +210,15 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         {
             await store.UpsertAsync(Containers.Timelines, timeline, target.EntryId, target.Entry, StoreJsonContext.Default.TimelineEntry, ifMatch: null, cancellationToken);
         }
+
+        await StreamAsync(target.Status, timeline, target.Removing, cancellationToken);
     }
 
     private sealed class Target(StatusRecord status, bool removing)
     {
         public bool Removing { get; } = removing;
+
+        public StatusRecord Status { get; } = status;
 
         public string EntryId { get; } = SnowflakeIds.Sortable(status.Id);
 

@@ -5,7 +5,7 @@ using Serverless.Core.Storage;
 namespace Serverless.Core.Notifications;
 
 /// <summary>Raises notifications for local accounts. Everything that notifies goes through <see cref="NotifyAsync"/>.</summary>
-public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, TimeProvider time)
+public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, TimeProvider time, Streaming.IStreamingEvents? streaming = null)
 {
     /// <summary>How many store pages a filtered listing may read to fill one page (bounds the work of sparse filters).</summary>
     private const int MaxScanPages = 5;
@@ -36,6 +36,11 @@ public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, 
                 : $"ungrouped-{id}",
         };
         await store.CreateAsync(Containers.Notifications, recipientId, SnowflakeIds.Sortable(id), notification, StoreJsonContext.Default.NotificationRecord, cancellationToken);
+        if (streaming is not null)
+        {
+            await streaming.NotificationAsync(notification, cancellationToken);
+        }
+
         return notification;
     }
 

@@ -2,6 +2,7 @@ using Serverless.Core.Ids;
 using Serverless.Core.Json;
 using Serverless.Core.Media;
 using Serverless.Core.Polls;
+using Serverless.Core.Queues;
 using Serverless.Core.Storage;
 
 namespace Serverless.Core.Statuses;
@@ -151,6 +152,12 @@ public sealed partial class StatusService
             catch (DocumentStoreException ex)
             {
                 LogCounterFailed(logger, ex, old.Id);
+            }
+
+            if (significant)
+            {
+                // Fan-out announces the edit to local streams (status.update); a remote status is delivered nowhere.
+                await queue.SendJsonAsync(QueueNames.Fanout, new Fanout.FanoutMessage(Fanout.FanoutEvents.Update, edited.Id), StoreJsonContext.Default.FanoutMessage, cancellationToken);
             }
 
             return edited;

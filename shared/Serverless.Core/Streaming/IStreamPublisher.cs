@@ -15,6 +15,10 @@ public interface IStreamPublisher
 /// One event: <paramref name="Group"/> to send to, the Mastodon stream names the frame carries
 /// (<c>["user"]</c>, <c>["hashtag","cats"]</c>), the event name (<c>update</c>, <c>delete</c>,
 /// <c>notification</c>, <c>status.update</c>) and the payload (a JSON string for most events, a bare
-/// id for <c>delete</c>).
+/// id for <c>delete</c>, empty for <c>filters_changed</c>, which Mastodon sends without one).
 /// </summary>
-public sealed record StreamEvent(string Group, IReadOnlyList<string> Stream, string Event, string Payload);
+public sealed record StreamEvent(string Group, IReadOnlyList<string> Stream, string Event, string Payload)
+{
+    /// <summary>What the event is about, for per-connection filtering in process; not sent.</summary>
+    public StreamSubject? Subject { get; init; }
+}

@@ -9,7 +9,7 @@ namespace Serverless.Embedded.Streaming;
 /// a bounded channel that drops its oldest events when the reader falls behind, so a slow socket
 /// costs a fixed amount of memory and never slows a publisher.
 /// </summary>
-public sealed class InProcessStreamHub : IStreamPublisher
+public sealed class InProcessStreamHub : IStreamPublisher, IStreamSubscriptions
 {
     public const int DefaultCapacity = 256;
 
@@ -43,6 +43,8 @@ public sealed class InProcessStreamHub : IStreamPublisher
 
         return subscription;
     }
+
+    IStreamSubscription IStreamSubscriptions.Subscribe(IEnumerable<string> groups) => Subscribe(groups);
 
     /// <summary>How many subscriptions a group has now.</summary>
     public int SubscriberCount(string group) => _groups.TryGetValue(group, out var subscribers) ? subscribers.Length : 0;
@@ -99,7 +101,7 @@ public sealed class InProcessStreamHub : IStreamPublisher
 /// One reader's subscription to one or more groups. Read events from <see cref="Reader"/>; add or
 /// remove groups as the client asks; dispose to unsubscribe (the reader then completes).
 /// </summary>
-public sealed class StreamSubscription : IDisposable
+public sealed class StreamSubscription : IStreamSubscription
 {
     private readonly InProcessStreamHub _hub;
     private readonly Channel<StreamEvent> _channel;

@@ -27,6 +27,8 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
     /// <summary>Lists an author can be on that fan-out looks at (one page).</summary>
     public const int ListsPageSize = 1000;
 
+    private readonly Tags.TagFanout _tags = new(store, queue);
+
     public string Queue => QueueNames.Fanout;
 
     public async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
@@ -37,6 +39,12 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
         if (fanout.Event == FanoutEvents.Distribute)
         {
             await DistributeAsync(fanout, cancellationToken);
+            return;
+        }
+
+        if (Tags.TagFanout.Handles(fanout.Event))
+        {
+            await _tags.HandleAsync(fanout, cancellationToken);
             return;
         }
 
@@ -104,6 +112,9 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
                     await WriteAsync(target, TimelineKeys.List(membership.ListId), cancellationToken);
                 }
             }
+
+            // Followers of its hashtags, and the author's featured tag counters.
+            await _tags.StartAsync(status, removing, cancellationToken);
         }
 
         if (status.Local)
@@ -174,7 +185,7 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
     /// <summary>Applies a list's replies policy: <c>none</c>, <c>list</c> (replies to members) or <c>followed</c> (replies to followed accounts).</summary>
     private async Task<bool> BelongsOnListAsync(StatusRecord status, ListMembershipRecord list, CancellationToken cancellationToken)
     {
-        if (status.InReplyToAccountId is not { } repliedTo || repliedTo == status.AccountId)
+        if (status.InReplyToAccountId is not { } repliedTo || repliedTo == status.AccountId || repliedTo == list.OwnerId)
         {
             return true;
         }

@@ -10,7 +10,8 @@ namespace Serverless.Core.Fanout;
 /// <param name="Attempt">How many times this step has been re-sent after a failure.</param>
 /// <param name="ActivityId">For <see cref="FanoutEvents.Distribute"/>: the stored activity to deliver to the followers of <paramref name="AccountId"/>.</param>
 /// <param name="AccountId">For <see cref="FanoutEvents.Distribute"/>: the local account whose remote followers receive the activity.</param>
-public sealed record FanoutMessage(string Event, string StatusId, string? FollowersContinuation = null, int Attempt = 0, string? ActivityId = null, string? AccountId = null);
+/// <param name="Tag">For the hashtag followers' step (<see cref="Tags.TagFanout"/>): the tag whose followers are paged.</param>
+public sealed record FanoutMessage(string Event, string StatusId, string? FollowersContinuation = null, int Attempt = 0, string? ActivityId = null, string? AccountId = null, string? Tag = null);
 
 public static class FanoutEvents
 {

@@ -77,12 +77,8 @@ public static class AccountsEndpoints
         await AccountsResponses.WriteRelationshipAsync(request, id);
     }
 
-    /// <summary><c>GET /api/v1/accounts/:id/featured_tags</c>: featured hashtags are not kept yet, so always an empty list.</summary>
-    public static async Task FeaturedTags(ApiRequest request)
-    {
-        _ = await request.Service<AccountService>().GetAsync(request.Route("id"), request.Aborted) ?? throw ApiException.NotFound();
-        await request.Raw("[]", "application/json; charset=utf-8");
-    }
+    /// <summary><c>GET /api/v1/accounts/:id/featured_tags</c>: see <see cref="FeaturedTagsEndpoints.ForAccount"/>.</summary>
+    public static Task FeaturedTags(ApiRequest request) => FeaturedTagsEndpoints.ForAccount(request);
 
     /// <summary><c>GET /api/v1/endorsements</c>: featured accounts are not kept yet, so always an empty list.</summary>
     public static Task Endorsements(ApiRequest request) => request.Raw("[]", "application/json; charset=utf-8");

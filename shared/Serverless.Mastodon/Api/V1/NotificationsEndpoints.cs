@@ -65,6 +65,7 @@ public static class NotificationsEndpoints
         var accounts = (await request.Service<AccountService>().GetManyAsync(records.Select(r => r.FromAccountId), request.Aborted)).ToDictionary(a => a.Id, StringComparer.Ordinal);
         var statusIds = records.Where(r => r.StatusId is not null).Select(r => r.StatusId!).Distinct(StringComparer.Ordinal).ToList();
         var statuses = (await request.Service<TimelineService>().RenderAsync(statusIds, request.Account, _ => true, request.Aborted)).ToDictionary(v => v.Status.Id, StringComparer.Ordinal);
+        var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Notifications);
 
         var result = new List<Notification>(records.Count);
         foreach (var record in records)
@@ -80,6 +81,12 @@ public static class NotificationsEndpoints
                 continue;
             }
 
+            // Mentions and posts matching a filter that hides them are left out, as Mastodon's irreversible filters.
+            if (status is not null && record.Type is "mention" or "status" && renderer.Hides(status))
+            {
+                continue;
+            }
+
             result.Add(new Notification
             {
                 Id = record.Id,
@@ -87,7 +94,7 @@ public static class NotificationsEndpoints
                 GroupKey = record.GroupKey,
                 CreatedAt = EntityMapper.Timestamp(record.CreatedAt),
                 Account = mapper.ToAccount(from),
-                Status = status is null ? null : mapper.ToStatus(status),
+                Status = status is null ? null : renderer.Render(status),
             });
         }
 

@@ -111,9 +111,9 @@ public static class AccountStatusesEndpoints
         await WriteAsync(request, views);
     }
 
-    private static Task WriteAsync(ApiRequest request, IReadOnlyList<StatusView> views)
+    private static async Task WriteAsync(ApiRequest request, IReadOnlyList<StatusView> views)
     {
-        var mapper = request.Service<EntityMapper>();
-        return request.Json(views.Select(mapper.ToStatus).ToList(), MastodonJsonContext.Default.ListStatus);
+        var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Account);
+        await request.Json(views.Select(renderer.Render).ToList(), MastodonJsonContext.Default.ListStatus);
     }
 }

@@ -22,12 +22,12 @@ public static class ContextsEndpoints
         var followed = await request.Service<StatusAccess>().FollowedAmongAsync(viewer, authorIds, request.Aborted);
 
         var timelines = request.Service<TimelineService>();
-        var mapper = request.Service<EntityMapper>();
+        var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Thread);
         bool Visible(StatusRecord s) => StatusAccess.CanSee(s, viewer, followed);
         var ancestors = await timelines.RenderAsync(ancestorIds, viewer, Visible, request.Aborted);
         var descendants = await timelines.RenderAsync(descendantIds, viewer, Visible, request.Aborted);
         await request.Json(
-            new Context(ancestors.Select(mapper.ToStatus).ToList(), descendants.Select(mapper.ToStatus).ToList()),
+            new Context(ancestors.Select(renderer.Render).ToList(), descendants.Select(renderer.Render).ToList()),
             StatusesJsonContext.Default.Context);
     }
 }

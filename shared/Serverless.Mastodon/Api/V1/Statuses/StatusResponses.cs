@@ -16,7 +16,8 @@ internal static class StatusResponses
     {
         var views = await request.Service<TimelineService>().RenderAsync([statusId], request.Account, _ => true, request.Aborted);
         var view = views.Count == 1 ? views[0] : throw ApiException.NotFound();
-        await request.Json(request.Service<EntityMapper>().ToStatus(view), MastodonJsonContext.Default.Status);
+        var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Thread);
+        await request.Json(renderer.Render(view), MastodonJsonContext.Default.Status);
     }
 
     /// <summary><c>media_ids[]</c> (form, query or JSON array).</summary>

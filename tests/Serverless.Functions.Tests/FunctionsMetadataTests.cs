@@ -33,6 +33,8 @@ public sealed class FunctionsMetadataTests
         ["About"] = "about/{*path}",
         ["AuthorizeInteraction"] = "authorize_interaction",
         ["Streaming"] = "_streaming/{*path}",
+        ["Avatars"] = "avatars/{*path}",
+        ["Headers"] = "headers/{*path}",
     };
 
     /// <summary>The timer-triggered function that publishes scheduled statuses and ends polls.</summary>
@@ -195,6 +197,8 @@ public sealed class FunctionsMetadataTests
         { "/authorize_interaction", "AuthorizeInteraction" },
         { "/_streaming/connect", "Streaming" },
         { "/_streaming/message", "Streaming" },
+        { "/avatars/original/missing.png", "Avatars" },
+        { "/headers/original/missing.png", "Headers" },
         // Not served: the host's own paths, unknown prefixes, and (a limitation of complex
         // segments, which match from the right) remote profiles.
         { "/admin/host/status", null },

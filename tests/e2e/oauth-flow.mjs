@@ -15,7 +15,7 @@ async function postJson(url, body, token) {
   return json;
 }
 
-/** Registers an app, gets an app token and signs a user up (email `${username}@example.com`). */
+/** Registers an app, gets an app token and signs a user up (email `${username}@example.com`); returns the user's token. */
 export async function signUp(baseUrl, username) {
   const app = await postJson(`${baseUrl}/api/v1/apps`, { client_name: "sign-up", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write" });
   const appToken = await postJson(`${baseUrl}/oauth/token`, {
@@ -24,11 +24,12 @@ export async function signUp(baseUrl, username) {
     client_secret: app.client_secret,
     scope: "read write",
   });
-  await postJson(
+  const user = await postJson(
     `${baseUrl}/api/v1/accounts`,
     { username, email: `${username}@example.com`, password: PASSWORD, agreement: true },
     appToken.access_token,
   );
+  return user.access_token;
 }
 
 export async function registerApp(baseUrl, redirectUris, scopes = "read write follow push") {

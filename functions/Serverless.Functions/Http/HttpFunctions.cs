@@ -126,6 +126,22 @@ public sealed class AuthorizeInteractionFunction(Dispatcher dispatcher)
         HttpFunction.DispatchAsync(dispatcher, request);
 }
 
+public sealed class AvatarsFunction(Dispatcher dispatcher)
+{
+    [Function("Avatars")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Avatars)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
+public sealed class HeadersFunction(Dispatcher dispatcher)
+{
+    [Function("Headers")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Headers)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
 /// <summary>
 /// Web PubSub's events go straight to the registered handler, not through the dispatcher, which
 /// answers every OPTIONS itself for CORS and so would never echo the abuse-protection

@@ -53,6 +53,12 @@ public static class HttpRoutes
     /// <summary>The WebFinger subscribe template's target (<c>/authorize_interaction?uri=…</c>).</summary>
     public const string AuthorizeInteraction = "authorize_interaction";
 
+    /// <summary>The default avatar (<c>/avatars/original/missing.png</c>) of accounts without one.</summary>
+    public const string Avatars = "avatars/{*path}";
+
+    /// <summary>The default header (<c>/headers/original/missing.png</c>).</summary>
+    public const string Headers = "headers/{*path}";
+
     /// <summary>Web PubSub's event handler webhook (<c>/_streaming/connect</c>, <c>/_streaming/message</c>).</summary>
     public const string Streaming = "_streaming/{*path}";
 

@@ -231,7 +231,17 @@ public sealed partial class ProfileService(
     private static string FieldHtml(string value)
     {
         var html = TextFormatter.ToHtml(value.Replace('\n', ' ').Replace('\r', ' '));
-        return html.StartsWith("<p>", StringComparison.Ordinal) && html.EndsWith("</p>", StringComparison.Ordinal) ? html[3..^4] : html;
+        return WithRelMe(html.StartsWith("<p>", StringComparison.Ordinal) && html.EndsWith("</p>", StringComparison.Ordinal) ? html[3..^4] : html);
+    }
+
+    /// <summary>
+    /// Marks the links of a field value (as <see cref="TextFormatter"/> writes them) <c>rel="me"</c>, as
+    /// Mastodon does, so that the linked site and this profile can verify each other.
+    /// </summary>
+    public static string WithRelMe(string fieldHtml)
+    {
+        ArgumentNullException.ThrowIfNull(fieldHtml);
+        return fieldHtml.Replace("rel=\"nofollow noopener\"", "rel=\"nofollow noopener me\"", StringComparison.Ordinal);
     }
 
     private async Task<string> StoreImageAsync(string accountId, string kind, string label, ProfileImage image, long maxBytes, List<string> stored, CancellationToken cancellationToken)

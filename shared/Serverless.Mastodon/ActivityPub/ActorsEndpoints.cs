@@ -31,8 +31,7 @@ public static class ActorsEndpoints
             return;
         }
 
-        request.Http.Response.Headers.Vary = "Accept";
-        await WriteProfilePageAsync(request, account);
+        await Pages.ProfilePage.WriteAsync(request, account);
     }
 
     private static System.Text.Json.Nodes.JsonObject Minimal(System.Text.Json.Nodes.JsonObject actor)
@@ -54,21 +53,6 @@ public static class ActorsEndpoints
             return;
         }
 
-        await WriteProfilePageAsync(request, account);
-    }
-
-    /// <summary>A minimal server-rendered profile page; the full HTML pages come with the client API work.</summary>
-    private static Task WriteProfilePageAsync(ApiRequest request, AccountRecord account)
-    {
-        var name = WebUtility.HtmlEncode(string.IsNullOrEmpty(account.DisplayName) ? account.Username : account.DisplayName);
-        var handle = WebUtility.HtmlEncode($"@{account.Username}@{request.Instance.LocalDomain}");
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>{name} ({handle})</title>
-            <link rel="alternate" type="application/activity+json" href="{WebUtility.HtmlEncode(account.Uri)}">
-            </head><body><main><h1>{name}</h1><p>{handle}</p><div class="note">{account.Note}</div>
-            <p>{account.StatusesCount} posts · {account.FollowingCount} following · {account.FollowersCount} followers</p></main></body></html>
-            """;
-        return request.Raw(html, "text/html; charset=utf-8");
+        await Pages.ProfilePage.WriteAsync(request, account);
     }
 }

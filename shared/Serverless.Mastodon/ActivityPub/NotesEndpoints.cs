@@ -49,7 +49,7 @@ public static class NotesEndpoints
             return;
         }
 
-        await WritePageAsync(request, account, status);
+        await Pages.StatusPage.WriteAsync(request, account, status);
     }
 
     public static async Task Activity(ApiRequest request)
@@ -121,7 +121,7 @@ public static class NotesEndpoints
             return;
         }
 
-        await WritePageAsync(request, account, status);
+        await Pages.StatusPage.WriteAsync(request, account, status);
     }
 
     private static async Task CountAsync(ApiRequest request, string suffix, Func<StatusRecord, long> count)
@@ -193,27 +193,6 @@ public static class NotesEndpoints
             """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Deleted</title></head><body><main><p>This post has been deleted.</p></main></body></html>""",
             "text/html; charset=utf-8",
             StatusCodes.Status410Gone);
-    }
-
-    /// <summary>A minimal server-rendered status page; the full HTML pages belong to the web interface.</summary>
-    private static Task WritePageAsync(ApiRequest request, AccountRecord account, StatusRecord status)
-    {
-        request.Http.Response.Headers.Vary = "Accept";
-        var name = WebUtility.HtmlEncode(string.IsNullOrEmpty(account.DisplayName) ? account.Username : account.DisplayName);
-        var handle = WebUtility.HtmlEncode($"@{account.Username}@{request.Instance.LocalDomain}");
-        var when = status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var warning = string.IsNullOrEmpty(status.SpoilerText) ? "" : $"<p class=\"spoiler\">{WebUtility.HtmlEncode(status.SpoilerText)}</p>";
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="{WebUtility.HtmlEncode(status.Language ?? "en")}"><head><meta charset="utf-8"><title>{name}: {handle}</title>
-            <link rel="alternate" type="application/activity+json" href="{WebUtility.HtmlEncode(status.Uri)}">
-            </head><body><main><article class="status">
-            <header><a href="{WebUtility.HtmlEncode(account.Url)}"><strong>{name}</strong> {handle}</a></header>
-            {warning}<div class="content">{status.Content}</div>
-            <footer><a href="{WebUtility.HtmlEncode(status.Url)}"><time datetime="{when}">{when}</time></a></footer>
-            </article></main></body></html>
-            """;
-        return request.Raw(html, "text/html; charset=utf-8");
     }
 
     internal static bool IsTrue(string? value) =>

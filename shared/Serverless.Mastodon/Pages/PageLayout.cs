@@ -7,10 +7,20 @@ namespace Serverless.Mastodon.Pages;
 /// <summary>The frame of the server-rendered pages: a plain, accessible document with the instance's name.</summary>
 public static class PageLayout
 {
+    // A few rules for a readable column; the pages work without them.
+    private const string Style =
+        "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;background:#f4f5f7;color:#1f232b}" +
+        "main{max-width:40rem;margin:0 auto;padding:1rem;background:#fff;min-height:100vh}" +
+        "img.avatar{border-radius:8px;background:#9baec8}ol.statuses{list-style:none;padding:0}" +
+        "ol.statuses li,article.status{border-top:1px solid #dde;padding:.75rem 0}" +
+        "dl.fields dt{font-weight:600}dl.fields dd{margin:0 0 .5rem}figure{margin:.5rem 0}figure img{max-width:100%}" +
+        ".invisible{display:none}.ellipsis::after{content:'…'}a{color:#4a54c0}";
+
     public static string Document(string siteTitle, string title, string body, string? head = null) => $"""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{WebUtility.HtmlEncode(title)} - {WebUtility.HtmlEncode(siteTitle)}</title>{head}
+        <style>{Style}</style>
         </head><body><main>{body}</main></body></html>
         """;
 

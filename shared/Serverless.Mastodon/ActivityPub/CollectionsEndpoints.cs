@@ -18,7 +18,7 @@ namespace Serverless.Mastodon.ActivityPub;
 /// <list type="bullet">
 /// <item><c>/users/:u/outbox</c>: <c>Create</c> and <c>Announce</c> activities of public and unlisted statuses, from the account's timeline.</item>
 /// <item><c>/users/:u/followers</c> and <c>/following</c>: actor URIs; the size always, the items unless the account hides its collections.</item>
-/// <item><c>/users/:u/collections/featured</c>: pinned statuses as objects; <c>/collections/tags</c>: featured hashtags (none yet).</item>
+/// <item><c>/users/:u/collections/featured</c>: pinned statuses as objects; <c>/collections/tags</c>: featured hashtags.</item>
 /// </list>
 /// The collection itself gives <c>totalItems</c> and a <c>first</c> page (<c>?page=true</c>);
 /// pages move with <c>max_id</c> (<c>next</c>, older) and <c>min_id</c> (<c>prev</c>, newer).
@@ -122,12 +122,19 @@ public static class CollectionsEndpoints
         await ActivityPubResponses.WriteAsync(request, Collections.Inline(id, [.. notes]));
     }
 
-    /// <summary>Featured hashtags: not kept yet, so always empty (an unordered collection, as Mastodon's).</summary>
+    /// <summary>Featured hashtags as <c>Hashtag</c> objects (an unordered collection, as Mastodon's).</summary>
     public static async Task FeaturedTags(ApiRequest request)
     {
         var account = await FindAccountAsync(request);
         var id = ActorDocument.FeaturedTagsUri(request.Service<LocalUrls>(), account.Username);
-        await ActivityPubResponses.WriteAsync(request, Collections.Inline(id, [], ordered: false));
+        var featured = await request.Service<Core.Tags.TagService>().FeaturedAsync(account.Id, request.Aborted);
+        var items = new JsonArray(featured.Select(f => (JsonNode)new JsonObject
+        {
+            ["type"] = "Hashtag",
+            ["href"] = $"{request.Instance.BaseUrl}/tags/{Uri.EscapeDataString(f.Name)}",
+            ["name"] = "#" + f.Name,
+        }).ToArray());
+        await ActivityPubResponses.WriteAsync(request, Collections.Inline(id, items, ordered: false));
     }
 
     private static async Task FollowsAsync(

@@ -200,4 +200,49 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.Contains("just between us", payload["last_status"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(await stream.DrainAsync(), f => Stream(f) == "list," + listId && Payload(f)?["content"]?.GetValue<string>().Contains("just between us", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public async Task Filters_hide_or_mark_streamed_statuses_and_a_change_streams_filters_changed()
+    {
+        var (alice, _) = await _server.SignUpAsync("alice");
+        var (bob, bobAccount) = await _server.SignUpAsync("bob");
+        await StandaloneServer.PostJsonAsync(alice, $"/api/v1/accounts/{bobAccount["id"]}/follow", []);
+
+        await using var stream = await ConnectAsync(_server, TokenOf(alice), "stream=user");
+        await stream.SubscribeAsync("public:local");
+        await Task.Delay(200);
+
+        // Filters made while connected: each change streams filters_changed, and the connection uses them at once.
+        await StandaloneServer.PostJsonAsync(alice, "/api/v2/filters", new JsonObject
+        {
+            ["title"] = "No spoilers",
+            ["context"] = new JsonArray("home", "public"),
+            ["filter_action"] = "hide",
+            ["keywords_attributes"] = new JsonArray(new JsonObject { ["keyword"] = "spoilers" }),
+        });
+        var warn = await StandaloneServer.PostJsonAsync(alice, "/api/v2/filters", new JsonObject
+        {
+            ["title"] = "Weather",
+            ["context"] = new JsonArray("home"),
+            ["filter_action"] = "warn",
+            ["keywords_attributes"] = new JsonArray(new JsonObject { ["keyword"] = "rain", ["whole_word"] = true }),
+        });
+        var changed = await stream.NextAsync(f => f["event"]!.GetValue<string>() == "filters_changed");
+        Assert.Equal("user", Stream(changed));
+        Assert.Null(changed["payload"]);
+
+        await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "Big spoilers ahead" });
+        await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "Rain all day" });
+
+        var home = await stream.NextAsync(f => Stream(f) == "user" && f["event"]!.GetValue<string>() == "update" && Payload(f)!["content"]!.GetValue<string>().Contains("Rain", StringComparison.Ordinal));
+        var filtered = Assert.Single(Payload(home)!["filtered"]!.AsArray())!;
+        Assert.Equal(warn["id"]!.GetValue<string>(), filtered["filter"]!["id"]!.GetValue<string>());
+        Assert.Equal("warn", filtered["filter"]!["filter_action"]!.GetValue<string>());
+        Assert.Equal("Rain", Assert.Single(filtered["keyword_matches"]!.AsArray())!.GetValue<string>());
+
+        // The warning filter is for home only: the local timeline's copy is not marked.
+        var local = await stream.NextAsync(f => Stream(f) == "public:local" && Payload(f)?["content"]?.GetValue<string>().Contains("Rain", StringComparison.Ordinal) == true);
+        Assert.True(Payload(local)!["filtered"] is null or JsonArray { Count: 0 });
+        Assert.DoesNotContain(await stream.DrainAsync(), f => f.ToJsonString().Contains("spoilers ahead", StringComparison.Ordinal));
+    }
 }

@@ -1,5 +1,6 @@
 using Serverless.Mastodon.Api.V1.Admin;
 using Serverless.Mastodon.Http;
+using Serverless.Mastodon.Pages;
 using static Serverless.Mastodon.Http.Authentication;
 using UserReports = Serverless.Mastodon.Api.V1.ReportsEndpoints;
 
@@ -43,5 +44,15 @@ public static partial class Routes
         .Get("/api/v1/admin/domain_allows", DomainAllowsEndpoints.Index, User, "admin:read:domain_allows")
         .Get("/api/v1/admin/domain_allows/{id}", DomainAllowsEndpoints.Show, User, "admin:read:domain_allows")
         .Post("/api/v1/admin/domain_allows", DomainAllowsEndpoints.Create, User, "admin:write:domain_allows")
-        .Delete("/api/v1/admin/domain_allows/{id}", DomainAllowsEndpoints.Delete, User, "admin:write:domain_allows");
+        .Delete("/api/v1/admin/domain_allows/{id}", DomainAllowsEndpoints.Delete, User, "admin:write:domain_allows")
+
+        // The admin pages (under /moderation: the Functions host keeps /admin for itself).
+        .Get("/moderation", AdminPages.Home)
+        .Get("/moderation/reports", AdminPages.Reports)
+        .Post("/moderation/reports/{id}/resolve", AdminPages.Resolve)
+        .Get("/moderation/domain_blocks", AdminPages.DomainBlocks)
+        .Post("/moderation/domain_blocks", AdminPages.CreateDomainBlock)
+        .Post("/moderation/domain_blocks/{id}/delete", AdminPages.DeleteDomainBlock)
+        .Post("/moderation/sign_in", AdminPages.SignIn)
+        .Post("/moderation/sign_out", AdminPages.SignOut);
 }

@@ -118,6 +118,14 @@ public sealed class AboutFunction(Dispatcher dispatcher)
         HttpFunction.DispatchAsync(dispatcher, request);
 }
 
+public sealed class ModerationFunction(Dispatcher dispatcher)
+{
+    [Function("Moderation")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "options", "head", Route = HttpRoutes.Moderation)] HttpRequest request) =>
+        HttpFunction.DispatchAsync(dispatcher, request);
+}
+
 public sealed class AuthorizeInteractionFunction(Dispatcher dispatcher)
 {
     [Function("AuthorizeInteraction")]

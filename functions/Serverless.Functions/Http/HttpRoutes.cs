@@ -50,6 +50,9 @@ public static class HttpRoutes
     /// <summary>The about page (<c>/about</c>, <c>/about/more</c>), the instance actor's <c>url</c>.</summary>
     public const string About = "about/{*path}";
 
+    /// <summary>The admin pages (<c>/moderation/reports</c>, <c>/moderation/domain_blocks</c>): Mastodon's <c>/admin/…</c>, which the host keeps for itself.</summary>
+    public const string Moderation = "moderation/{*path}";
+
     /// <summary>The WebFinger subscribe template's target (<c>/authorize_interaction?uri=…</c>).</summary>
     public const string AuthorizeInteraction = "authorize_interaction";
 

@@ -50,6 +50,9 @@ public sealed class TagsTests : IAsyncLifetime
         using var follow = await alice.PostAsync("/api/v1/tags/Cats/follow", null);
         Assert.True((await ReadAsync(follow))["following"]!.GetValue<bool>());
         Assert.True((await alice.GetFromJsonAsync<JsonObject>("/api/v1/tags/cats"))!["following"]!.GetValue<bool>());
+        var found = (await alice.GetFromJsonAsync<JsonObject>("/api/v2/search?q=%23cats&type=hashtags"))!["hashtags"]!.AsArray().Single()!;
+        Assert.True(found["following"]!.GetValue<bool>());
+        Assert.False((await bob.GetFromJsonAsync<JsonObject>("/api/v2/search?q=%23cats&type=hashtags"))!["hashtags"]!.AsArray().Single()!["following"]!.GetValue<bool>());
         foreach (var name in new[] { "dogs", "birds" })
         {
             using var more = await alice.PostAsync($"/api/v1/tags/{name}/follow", null);

@@ -71,7 +71,11 @@ public static partial class SearchEndpoints
         if ((type is null or "hashtags") && offset == 0 && HashtagPattern().Match(q) is { Success: true } tag)
         {
             var name = tag.Groups[1].Value;
-            hashtags.Add(new TagEntity { Name = name, Url = $"{request.Instance.BaseUrl}/tags/{Uri.EscapeDataString(name.ToLowerInvariant())}" });
+            // A signed-in viewer sees whether they follow it, as Mastodon's Tag entity says.
+            bool? following = request.Account is { } viewer && Core.Tags.TagService.Normalize(name) is { } normalized
+                ? (await request.Service<Core.Tags.TagService>().FollowedAmongAsync(viewer.Id, [normalized], request.Aborted)).Count > 0
+                : null;
+            hashtags.Add(new TagEntity { Name = name, Url = $"{request.Instance.BaseUrl}/tags/{Uri.EscapeDataString(name.ToLowerInvariant())}", Following = following });
         }
 
         await request.Json(new SearchResults(accounts.Skip(offset).Take(limit).ToList(), statuses, hashtags), FeedsJsonContext.Default.SearchResults);

@@ -27,7 +27,7 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
     /// <summary>Lists an author can be on that fan-out looks at (one page).</summary>
     public const int ListsPageSize = 1000;
 
-    private readonly Tags.TagFanout _tags = new(store, queue);
+    private readonly Tags.TagFanout _tags = new(store, queue, streaming);
 
     public string Queue => QueueNames.Fanout;
 

@@ -16,7 +16,7 @@ namespace Serverless.Core.Tags;
 /// per tag and one page of its followers per message; and a local author's featured tag counters
 /// follow the posts. Deletes take the status off the same home timelines.
 /// </summary>
-public sealed class TagFanout(IDocumentStore store, IWorkQueue queue)
+public sealed class TagFanout(IDocumentStore store, IWorkQueue queue, Streaming.IStreamingEvents? streaming = null)
 {
     /// <summary>Puts a status on its tags' followers' home timelines (one page of one tag's followers).</summary>
     public const string Create = "tag-followers";
@@ -79,6 +79,9 @@ public sealed class TagFanout(IDocumentStore store, IWorkQueue queue)
         foreach (var follower in page.Items)
         {
             var home = TimelineKeys.Home(follower.Id);
+            // Streamed only when new at home: a follower of the author already had it (and its update event).
+            var stream = streaming is not null && status is not null
+                && (removing || await store.ReadAsync(Containers.Timelines, home, entryId, StoreJsonContext.Default.TimelineEntry, cancellationToken) is null);
             if (removing)
             {
                 await store.DeleteAsync(Containers.Timelines, home, entryId, ifMatch: null, cancellationToken);
@@ -86,6 +89,11 @@ public sealed class TagFanout(IDocumentStore store, IWorkQueue queue)
             else
             {
                 await store.UpsertAsync(Containers.Timelines, home, entryId, new TimelineEntry(status!.Id, status.AccountId, null), StoreJsonContext.Default.TimelineEntry, ifMatch: null, cancellationToken);
+            }
+
+            if (stream)
+            {
+                await streaming!.TimelineAsync(removing ? Streaming.StreamEvents.Delete : Streaming.StreamEvents.Update, status!, home, cancellationToken);
             }
         }
 

@@ -245,4 +245,24 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.True(Payload(local)!["filtered"] is null or JsonArray { Count: 0 });
         Assert.DoesNotContain(await stream.DrainAsync(), f => f.ToJsonString().Contains("spoilers ahead", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_followed_hashtag_streams_to_the_user_stream()
+    {
+        var (alice, _) = await _server.SignUpAsync("alice");
+        var (bob, bobAccount) = await _server.SignUpAsync("bob");
+        var (carol, _) = await _server.SignUpAsync("carol");
+        await StandaloneServer.PostJsonAsync(alice, "/api/v1/tags/gardening/follow", []);
+        await StandaloneServer.PostJsonAsync(alice, $"/api/v1/accounts/{bobAccount["id"]}/follow", []);
+
+        await using var stream = await ConnectAsync(_server, TokenOf(alice), "stream=user");
+        await StandaloneServer.PostJsonAsync(carol, "/api/v1/statuses", new JsonObject { ["status"] = "Tomatoes #gardening" });
+        await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "Beans #gardening" });
+        await StandaloneServer.PostJsonAsync(bob, "/api/v1/statuses", new JsonObject { ["status"] = "Marker" });
+
+        var update = await stream.NextStatusAsync("update", "Tomatoes");
+        Assert.Equal("carol", Payload(update)!["account"]!["acct"]!.GetValue<string>());
+        await stream.NextStatusAsync("update", "Beans");
+        await stream.NextStatusAsync("update", "Marker");
+    }
 }

@@ -8,5 +8,6 @@ public static partial class ServiceCollectionExtensions
     static partial void AddSafetyServices(IServiceCollection services)
     {
         services.AddSingleton<StatusFilter>();
+        services.AddSingleton<SafetyService>();
     }
 }

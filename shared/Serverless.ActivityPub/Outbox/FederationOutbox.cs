@@ -59,6 +59,32 @@ public sealed partial class FederationOutbox(
     public Task RejectFollowAsync(AccountRecord target, AccountRecord follower, FollowRecord edge, CancellationToken cancellationToken) =>
         AnswerFollowAsync("Reject", target, follower, edge, cancellationToken);
 
+    public Task BlockAsync(AccountRecord blocker, AccountRecord target, BlockRecord block, bool undo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blocker);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(block);
+        var activity = new JsonObject
+        {
+            ["id"] = block.Uri ?? $"{blocker.Uri}#blocks/{block.Id}",
+            ["type"] = "Block",
+            ["actor"] = blocker.Uri,
+            ["object"] = target.Uri,
+        };
+        if (undo)
+        {
+            activity = new JsonObject
+            {
+                ["id"] = $"{activity["id"]!.GetValue<string>()}/undo",
+                ["type"] = "Undo",
+                ["actor"] = blocker.Uri,
+                ["object"] = activity,
+            };
+        }
+
+        return SendAsync(blocker.Id, activity, [InboxOf(target)], cancellationToken);
+    }
+
     public async Task LikeAsync(AccountRecord actor, StatusRecord status, bool undo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -152,32 +178,6 @@ public sealed partial class FederationOutbox(
     public Task DeliverStoredAsync(string activityId, string signerAccountId, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken) =>
         EnqueueAsync(activityId, inboxes, cancellationToken);
 
-    /// <summary>The key of a stored outbound activity.</summary>
-    public static string KeyOf(string activityId) => "out:" + LookupKeys.Uri(activityId)[4..];
-
-    private string ActivityIdFor(string statusEvent, StatusRecord status) => statusEvent switch
-    {
-        FanoutEvents.Delete when status.ReblogOfId is not null => AnnounceId(status) + "/undo",
-        FanoutEvents.Delete => status.Uri + "#delete",
-        FanoutEvents.Update => status.Uri + "#updates/" + (status.EditedAt ?? time.GetUtcNow()).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        _ when status.ReblogOfId is not null => AnnounceId(status),
-        _ => status.Uri + "/activity",
-    };
-
-    private static string AnnounceId(StatusRecord reblog) =>
-        reblog.Uri.EndsWith("/activity", StringComparison.Ordinal) ? reblog.Uri : reblog.Uri + "/activity";
-
-    private async Task<JsonObject?> RenderStatusEventAsync(string statusEvent, StatusRecord status, string activityId, CancellationToken cancellationToken)
-    {
-        var author = await AuthorAsync(status, cancellationToken);
-        if (author is null)
-        {
-            return null;
-        }
-
-        switch (statusEvent)
-        {
-            case FanoutEvents.Delete when status.ReblogOfId is not null:
     public Task FlagAsync(Core.Moderation.ReportRecord report, AccountRecord target, IReadOnlyList<StatusRecord> statuses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -206,6 +206,32 @@ public sealed partial class FederationOutbox(
         return SendAsync(null, flag, [InboxOf(target)], cancellationToken);
     }
 
+    /// <summary>The key of a stored outbound activity.</summary>
+    public static string KeyOf(string activityId) => "out:" + LookupKeys.Uri(activityId)[4..];
+
+    private string ActivityIdFor(string statusEvent, StatusRecord status) => statusEvent switch
+    {
+        FanoutEvents.Delete when status.ReblogOfId is not null => AnnounceId(status) + "/undo",
+        FanoutEvents.Delete => status.Uri + "#delete",
+        FanoutEvents.Update => status.Uri + "#updates/" + (status.EditedAt ?? time.GetUtcNow()).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        _ when status.ReblogOfId is not null => AnnounceId(status),
+        _ => status.Uri + "/activity",
+    };
+
+    private static string AnnounceId(StatusRecord reblog) =>
+        reblog.Uri.EndsWith("/activity", StringComparison.Ordinal) ? reblog.Uri : reblog.Uri + "/activity";
+
+    private async Task<JsonObject?> RenderStatusEventAsync(string statusEvent, StatusRecord status, string activityId, CancellationToken cancellationToken)
+    {
+        var author = await AuthorAsync(status, cancellationToken);
+        if (author is null)
+        {
+            return null;
+        }
+
+        switch (statusEvent)
+        {
+            case FanoutEvents.Delete when status.ReblogOfId is not null:
                 var announce = await objects.AnnounceAsync(status with { DeletedAt = null }, cancellationToken);
                 return new JsonObject { ["id"] = activityId, ["type"] = "Undo", ["actor"] = author.Uri, ["to"] = announce["to"]?.DeepClone(), ["cc"] = announce["cc"]?.DeepClone(), ["object"] = announce };
             case FanoutEvents.Delete:

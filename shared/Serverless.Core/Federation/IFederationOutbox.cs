@@ -24,6 +24,9 @@ public interface IFederationOutbox
     /// <summary>A local account refused a remote follower or removed one (<c>Reject Follow</c>).</summary>
     Task RejectFollowAsync(AccountRecord target, AccountRecord follower, FollowRecord edge, CancellationToken cancellationToken);
 
+    /// <summary>A local account blocked a remote one (<c>Block</c>), or took the block back (<c>Undo Block</c>).</summary>
+    Task BlockAsync(AccountRecord blocker, AccountRecord target, BlockRecord block, bool undo, CancellationToken cancellationToken);
+
     /// <summary>A local account favourited a remote status (<c>Like</c>), or took it back.</summary>
     Task LikeAsync(AccountRecord actor, StatusRecord status, bool undo, CancellationToken cancellationToken);
 
@@ -41,12 +44,12 @@ public interface IFederationOutbox
 
     /// <summary>Called by fan-out for each page of an account's followers: delivers an already stored activity to the given inboxes.</summary>
     Task DeliverStoredAsync(string activityId, string signerAccountId, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken);
-}
-
-/// <summary>Federation turned off: activities go nowhere.</summary>
 
     /// <summary>A report of a remote account forwarded to its server (<c>Flag</c> from the instance actor, naming the account and statuses).</summary>
     Task FlagAsync(Moderation.ReportRecord report, AccountRecord target, IReadOnlyList<StatusRecord> statuses, CancellationToken cancellationToken);
+}
+
+/// <summary>Federation turned off: activities go nowhere.</summary>
 public sealed class NullFederationOutbox : IFederationOutbox
 {
     public Task FollowAsync(AccountRecord follower, AccountRecord target, FollowRecord request, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -57,6 +60,8 @@ public sealed class NullFederationOutbox : IFederationOutbox
 
     public Task RejectFollowAsync(AccountRecord target, AccountRecord follower, FollowRecord edge, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task BlockAsync(AccountRecord blocker, AccountRecord target, BlockRecord block, bool undo, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task LikeAsync(AccountRecord actor, StatusRecord status, bool undo, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task VoteAsync(AccountRecord voter, StatusRecord status, IReadOnlyList<string> optionTitles, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -66,6 +71,6 @@ public sealed class NullFederationOutbox : IFederationOutbox
     public Task DeliverStatusEventAsync(string statusEvent, StatusRecord status, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task DeliverStoredAsync(string activityId, string signerAccountId, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken) => Task.CompletedTask;
-}
 
     public Task FlagAsync(Moderation.ReportRecord report, AccountRecord target, IReadOnlyList<StatusRecord> statuses, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -42,6 +42,13 @@ public sealed partial class FollowService
             throw new ValidationFailedException("A received Follow goes from a remote account to a local one");
         }
 
+        if (await FollowForbiddenAsync(follower, target, cancellationToken))
+        {
+            // As Mastodon: a Follow from an account (or domain) the target blocks, or one the target is blocked by, is rejected.
+            await outbox.RejectFollowAsync(target, follower, new FollowRecord { Id = ids.NextString(), AccountId = follower.Id, TargetAccountId = target.Id, CreatedAt = time.GetUtcNow(), ActivityUri = activityUri }, cancellationToken);
+            return;
+        }
+
         if (await ReadAsync(FollowRecord.FollowingPartition(follower.Id), target.Id, cancellationToken) is { } existing)
         {
             await outbox.AcceptFollowAsync(target, follower, existing.Value with { ActivityUri = activityUri }, cancellationToken);

@@ -54,6 +54,12 @@ public sealed partial class FollowService(
         }
 
         var target = await accounts.GetAsync(targetId, cancellationToken) ?? throw new RecordNotFoundException();
+        if (await FollowForbiddenAsync(follower, target, cancellationToken))
+        {
+            // Mastodon's NotPermittedError: blocked either way, or the target's domain is blocked by the follower.
+            throw new ForbiddenException("This action is not allowed");
+        }
+
         if (await ReadAsync(FollowRecord.FollowingPartition(follower.Id), target.Id, cancellationToken) is { } existing)
         {
             await ChangeOptionsAsync(existing, options, request: false, cancellationToken);
@@ -103,6 +109,34 @@ public sealed partial class FollowService(
 
         await NotifyAsync(edge, FollowRecord.FollowingPartition(follower.Id), NotificationTypes.Follow, cancellationToken);
         await MergeIntoHomeAsync(edge, cancellationToken);
+    }
+
+    /// <summary>Whether a block either way, or the follower's block of the target's domain (or the target's of the follower's), forbids the follow: point reads.</summary>
+    private async Task<bool> FollowForbiddenAsync(AccountRecord follower, AccountRecord target, CancellationToken cancellationToken)
+    {
+        var keys = new List<DocumentKey>
+        {
+            new(BlockRecord.BlocksPartition(target.Id), follower.Id),
+            new(BlockRecord.BlocksPartition(follower.Id), target.Id),
+        };
+        var blocks = await store.ReadManyAsync(Containers.Follows, keys, StoreJsonContext.Default.BlockRecord, cancellationToken);
+        if (blocks.Count > 0)
+        {
+            return true;
+        }
+
+        var domainKeys = new List<DocumentKey>();
+        if (target.Domain is { } targetDomain)
+        {
+            domainKeys.Add(new(Safety.UserDomainBlockRecord.Partition(follower.Id), targetDomain.ToLowerInvariant()));
+        }
+
+        if (follower.Domain is { } followerDomain)
+        {
+            domainKeys.Add(new(Safety.UserDomainBlockRecord.Partition(target.Id), followerDomain.ToLowerInvariant()));
+        }
+
+        return domainKeys.Count > 0 && (await store.ReadManyAsync(Containers.Follows, domainKeys, StoreJsonContext.Default.UserDomainBlockRecord, cancellationToken)).Count > 0;
     }
 
     /// <summary>Stops following, or withdraws a pending request. Unknown accounts are a <see cref="RecordNotFoundException"/>.</summary>

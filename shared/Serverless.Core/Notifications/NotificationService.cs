@@ -5,7 +5,7 @@ using Serverless.Core.Storage;
 namespace Serverless.Core.Notifications;
 
 /// <summary>Raises notifications for local accounts. Everything that notifies goes through <see cref="NotifyAsync"/>.</summary>
-public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, TimeProvider time, Streaming.IStreamingEvents? streaming = null)
+public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, TimeProvider time, Streaming.IStreamingEvents? streaming = null, Safety.StatusFilter? safetyFilter = null)
 {
     /// <summary>How many store pages a filtered listing may read to fill one page (bounds the work of sparse filters).</summary>
     private const int MaxScanPages = 5;
@@ -18,6 +18,11 @@ public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, 
     {
         // A poll's end is the one thing Mastodon tells its own author.
         if (recipientId == fromAccountId && type != NotificationTypes.Poll)
+        {
+            return null;
+        }
+
+        if (await HiddenAsync(recipientId, type, fromAccountId, cancellationToken))
         {
             return null;
         }
@@ -42,6 +47,23 @@ public sealed class NotificationService(IDocumentStore store, SnowflakeIds ids, 
         }
 
         return notification;
+    }
+
+    /// <summary>
+    /// Whether the recipient hides notifications from that account (blocked either way, muted with
+    /// notifications, on a blocked domain, suspended), as Mastodon's NotifyService drops them.
+    /// Moderation notifications always go through. Costs nothing more when the recipient has no such sets.
+    /// </summary>
+    private async Task<bool> HiddenAsync(string recipientId, string type, string fromAccountId, CancellationToken cancellationToken)
+    {
+        if (safetyFilter is null || type.StartsWith("admin.", StringComparison.Ordinal) || recipientId == fromAccountId)
+        {
+            return false;
+        }
+
+        var safety = await safetyFilter.ForViewerIdAsync(recipientId, cancellationToken);
+        var from = (await store.ReadAsync(Containers.Accounts, fromAccountId, fromAccountId, StoreJsonContext.Default.AccountRecord, cancellationToken))?.Value;
+        return from is not null && safety.HidesNotificationFrom(from);
     }
 
     /// <summary>

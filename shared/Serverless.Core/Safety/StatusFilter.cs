@@ -107,12 +107,52 @@ public sealed record ViewerSafety
             || IsDomainBlocked(from.Domain);
     }
 
+    /// <summary>
+    /// Whether a status must not be shown in <paramref name="scope"/>: feeds and threads apply
+    /// <see cref="HidesStatus"/>; public and hashtag feeds also <see cref="InPublicFeed"/>; a profile hides
+    /// its owner's statuses only when blocked either way (mutes and domain blocks don't empty a profile
+    /// one opens), but reblogs of hidden accounts; a single status is hidden only when its author blocks the viewer.
+    /// </summary>
+    public bool Hides(StatusRecord status, AccountRecord author, AccountRecord? rebloggedAuthor, SafetyScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        return scope switch
+        {
+            SafetyScope.None => false,
+            SafetyScope.Status => BlocksViewer(author) || (rebloggedAuthor is not null && BlocksViewer(rebloggedAuthor)),
+            SafetyScope.Profile => BlocksViewer(author) || (author.Id != ViewerId && Blocking.Contains(author.Id)) || (rebloggedAuthor is not null && HidesAccount(rebloggedAuthor)),
+            SafetyScope.PublicFeed => HidesStatus(status, author, rebloggedAuthor) || !InPublicFeed(author) || (rebloggedAuthor is not null && !InPublicFeed(rebloggedAuthor)),
+            _ => HidesStatus(status, author, rebloggedAuthor),
+        };
+    }
+
+    private bool BlocksViewer(AccountRecord author) => author.Id != ViewerId && (author.SuspendedAt is not null || BlockedBy.Contains(author.Id));
+
     /// <summary>Whether <paramref name="author"/> may appear in public and hashtag timelines: silenced accounts only to themselves and their followers.</summary>
     public bool InPublicFeed(AccountRecord author)
     {
         ArgumentNullException.ThrowIfNull(author);
         return author.SilencedAt is null || author.Id == ViewerId || FollowedSilenced.Contains(author.Id);
     }
+}
+
+/// <summary>Where statuses are shown, which decides what <see cref="ViewerSafety.Hides"/> drops.</summary>
+public enum SafetyScope
+{
+    /// <summary>Nothing is dropped (moderation views).</summary>
+    None,
+
+    /// <summary>One status asked for by id: hidden only when its author blocks the viewer (Mastodon answers 404) or is suspended.</summary>
+    Status,
+
+    /// <summary>An account's own statuses: hidden when blocked either way; reblogs of hidden accounts dropped.</summary>
+    Profile,
+
+    /// <summary>Home, list, thread, notifications, conversations, search, bookmarks and favourites: everything <see cref="ViewerSafety.HidesStatus"/> drops.</summary>
+    Feed,
+
+    /// <summary>Public and hashtag timelines: as <see cref="Feed"/>, and silenced accounts only for their followers.</summary>
+    PublicFeed,
 }
 
 /// <summary>
@@ -225,5 +265,25 @@ public sealed class StatusFilter(IDocumentStore store, TimeProvider time)
         }
 
         return all;
+    }
+}
+
+/// <summary>Checks of one status for endpoints that show a single status outside <see cref="Timelines.TimelineService"/>.</summary>
+public static class StatusFilterExtensions
+{
+    /// <summary>Whether <paramref name="status"/> must not be shown to <paramref name="viewer"/> on its own (<see cref="SafetyScope.Status"/>): its author blocks the viewer or is suspended.</summary>
+    public static async Task<bool> HiddenFromAsync(StatusFilter filter, AccountService accounts, StatusRecord status, AccountRecord? viewer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(status);
+        var author = await accounts.GetAsync(status.AccountId, cancellationToken);
+        if (author is null)
+        {
+            return false;
+        }
+
+        var safety = await filter.ForViewerAsync(viewer, cancellationToken);
+        return safety.Hides(status, author, null, SafetyScope.Status);
     }
 }

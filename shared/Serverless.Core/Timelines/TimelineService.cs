@@ -29,7 +29,7 @@ public sealed record StatusView(StatusRecord Status, AccountRecord Account, Stat
 /// Reads materialised timelines: one ordered single-partition range read of entries, then one
 /// batch point read of the statuses and one of their authors.
 /// </summary>
-public sealed class TimelineService(IDocumentStore store, StatusService statuses, AccountService accounts)
+public sealed class TimelineService(IDocumentStore store, StatusService statuses, AccountService accounts, Safety.StatusFilter? safetyFilter = null)
 {
     public async Task<IReadOnlyList<StatusView>> ReadAsync(string timelineKey, PageRequest page, AccountRecord? viewer, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         };
         var entries = await store.QueryAsync(Containers.Timelines, query, StoreJsonContext.Default.TimelineEntry, cancellationToken);
         var ids = entries.Items.Select(e => e.Value.StatusId).ToList();
-        var views = await RenderAsync(ids, viewer, visible, cancellationToken);
+        var views = await RenderAsync(ids, viewer, visible, ScopeOf(timelineKey), cancellationToken);
         return ascending ? views.Reverse().ToList() : views;
     }
 
@@ -81,14 +81,28 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         }
 
         var chosen = (ascending ? ids.Take(page.Limit).Reverse() : ids.Reverse().Take(page.Limit)).Select(SnowflakeIds.Unpad).ToList();
-        return await RenderAsync(chosen, viewer, visible, cancellationToken);
+        return await RenderAsync(chosen, viewer, visible, ScopeOf(timelineKeys[0]), cancellationToken);
     }
+
+    /// <summary>Public and hashtag timelines hide silenced accounts too; an account's own timeline is a profile.</summary>
+    private static Safety.SafetyScope ScopeOf(string timelineKey) =>
+        timelineKey is TimelineKeys.Public or TimelineKeys.Local or TimelineKeys.Remote || timelineKey.StartsWith("tag", StringComparison.Ordinal)
+            ? Safety.SafetyScope.PublicFeed
+            : timelineKey.StartsWith("account:", StringComparison.Ordinal) ? Safety.SafetyScope.Profile : Safety.SafetyScope.Feed;
 
     /// <summary>
     /// Loads statuses (and what they reblog) with their authors, media, polls and the viewer's
     /// interactions, keeping the order given. Each kind of thing is one batch read.
     /// </summary>
-    public async Task<IReadOnlyList<StatusView>> RenderAsync(IReadOnlyList<string> statusIds, AccountRecord? viewer, Func<StatusRecord, bool> visible, CancellationToken cancellationToken)
+    /// <remarks>What the viewer must not see is dropped as in a feed (<see cref="Safety.SafetyScope.Feed"/>): blocks, mutes, domain blocks, suspended authors.</remarks>
+    public Task<IReadOnlyList<StatusView>> RenderAsync(IReadOnlyList<string> statusIds, AccountRecord? viewer, Func<StatusRecord, bool> visible, CancellationToken cancellationToken) =>
+        RenderAsync(statusIds, viewer, visible, Safety.SafetyScope.Feed, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RenderAsync(IReadOnlyList{string}, AccountRecord?, Func{StatusRecord, bool}, CancellationToken)"/>, dropping what
+    /// the viewer must not see in <paramref name="scope"/> once the authors are loaded (the viewer's safety sets are loaded once per call).
+    /// </summary>
+    public async Task<IReadOnlyList<StatusView>> RenderAsync(IReadOnlyList<string> statusIds, AccountRecord? viewer, Func<StatusRecord, bool> visible, Safety.SafetyScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(visible);
         var found = (await statuses.GetManyAsync(statusIds, cancellationToken)).Where(visible).ToList();
@@ -96,6 +110,12 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         var reblogs = (await statuses.GetManyAsync(reblogIds, cancellationToken)).ToDictionary(s => s.Id, StringComparer.Ordinal);
         var all = found.Concat(reblogs.Values).ToList();
         var authors = (await accounts.GetManyAsync(all.Select(s => s.AccountId), cancellationToken)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var safety = await SafetyOfAsync(viewer, scope, authors.Values, cancellationToken);
+        if (safety is not null)
+        {
+            found = found.Where(s => !Hidden(safety, s, authors, reblogs, scope)).ToList();
+        }
+
         var media = await ReadManyAsync(Containers.Media, all.SelectMany(s => s.MediaIds), StoreJsonContext.Default.MediaAttachmentRecord, m => m.Id, cancellationToken);
         var polls = await ReadManyAsync(Containers.Polls, all.Where(s => s.PollId is not null).Select(s => s.PollId!), StoreJsonContext.Default.PollRecord, p => p.Id, cancellationToken);
         var interactions = viewer is null ? null : await ReadInteractionsAsync(viewer.Id, all, cancellationToken);
@@ -130,6 +150,38 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         }
 
         return views;
+    }
+
+    private async Task<Safety.ViewerSafety?> SafetyOfAsync(AccountRecord? viewer, Safety.SafetyScope scope, IEnumerable<AccountRecord> authors, CancellationToken cancellationToken)
+    {
+        if (safetyFilter is null || scope == Safety.SafetyScope.None)
+        {
+            return null;
+        }
+
+        var safety = await safetyFilter.ForViewerAsync(viewer, cancellationToken);
+        return scope == Safety.SafetyScope.PublicFeed ? await safetyFilter.WithFollowedSilencedAsync(safety, authors, cancellationToken) : safety;
+    }
+
+    private static bool Hidden(Safety.ViewerSafety safety, StatusRecord status, Dictionary<string, AccountRecord> authors, Dictionary<string, StatusRecord> reblogs, Safety.SafetyScope scope)
+    {
+        if (!authors.TryGetValue(status.AccountId, out var author))
+        {
+            return false;
+        }
+
+        AccountRecord? rebloggedAuthor = null;
+        if (status.ReblogOfId is not null && reblogs.TryGetValue(status.ReblogOfId, out var original))
+        {
+            authors.TryGetValue(original.AccountId, out rebloggedAuthor);
+            if (rebloggedAuthor is not null && scope != Safety.SafetyScope.Status && safety.HidesStatus(original, rebloggedAuthor, null))
+            {
+                // A reblog of a status that mentions someone the viewer blocks goes too.
+                return true;
+            }
+        }
+
+        return safety.Hides(status, author, rebloggedAuthor, scope);
     }
 
     private async Task<Dictionary<string, T>> ReadManyAsync<T>(string container, IEnumerable<string> ids, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<T, string> key, CancellationToken cancellationToken)

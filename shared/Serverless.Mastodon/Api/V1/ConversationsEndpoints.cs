@@ -45,7 +45,12 @@ public static class ConversationsEndpoints
         var mapper = request.Service<EntityMapper>();
         var accounts = (await request.Service<AccountService>().GetManyAsync(records.SelectMany(r => r.ParticipantIds).Where(id => id != me), request.Aborted)).ToDictionary(a => a.Id, StringComparer.Ordinal);
         var statuses = (await request.Service<TimelineService>().RenderAsync(records.Select(r => r.LastStatusId).ToList(), request.Account, _ => true, request.Aborted)).ToDictionary(v => v.Status.Id, StringComparer.Ordinal);
-        return records.Select(r => new Conversation(
+
+        // A conversation only with accounts the caller must not see (blocked, muted, …) is left out.
+        var safety = await request.Service<Core.Safety.StatusFilter>().ForViewerAsync(request.Account, request.Aborted);
+        bool Hidden(ConversationRecord r) => !safety.IsEmpty && r.ParticipantIds.Where(id => id != me).All(id => !accounts.TryGetValue(id, out var other) || safety.HidesAccount(other))
+            && r.ParticipantIds.Any(id => id != me);
+        return records.Where(r => !Hidden(r)).Select(r => new Conversation(
             r.ConversationId,
             r.Unread,
             r.ParticipantIds.Where(accounts.ContainsKey).Select(id => mapper.ToAccount(accounts[id])).ToList(),

@@ -64,13 +64,14 @@ public static class NotificationsEndpoints
         var mapper = request.Service<EntityMapper>();
         var accounts = (await request.Service<AccountService>().GetManyAsync(records.Select(r => r.FromAccountId), request.Aborted)).ToDictionary(a => a.Id, StringComparer.Ordinal);
         var statusIds = records.Where(r => r.StatusId is not null).Select(r => r.StatusId!).Distinct(StringComparer.Ordinal).ToList();
-        var statuses = (await request.Service<TimelineService>().RenderAsync(statusIds, request.Account, _ => true, request.Aborted)).ToDictionary(v => v.Status.Id, StringComparer.Ordinal);
+        var safety = await request.Service<Core.Safety.StatusFilter>().ForViewerAsync(request.Account, request.Aborted);
+        var statuses = (await request.Service<TimelineService>().RenderAsync(statusIds, request.Account, _ => true, Core.Safety.SafetyScope.Status, request.Aborted)).ToDictionary(v => v.Status.Id, StringComparer.Ordinal);
         var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Notifications);
 
         var result = new List<Notification>(records.Count);
         foreach (var record in records)
         {
-            if (!accounts.TryGetValue(record.FromAccountId, out var from))
+            if (!accounts.TryGetValue(record.FromAccountId, out var from) || safety.HidesNotificationFrom(from))
             {
                 continue;
             }

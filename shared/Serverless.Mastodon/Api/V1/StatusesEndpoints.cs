@@ -78,7 +78,7 @@ public static class StatusesEndpoints
         var viewer = request.Account;
         var found = await request.Service<StatusService>().GetManyAsync(ids, request.Aborted);
         var followed = await request.Service<StatusAccess>().FollowedAmongAsync(viewer, found.Where(s => s.Visibility == Visibility.Private).Select(s => s.AccountId), request.Aborted);
-        var views = await request.Service<TimelineService>().RenderAsync(ids, viewer, s => StatusAccess.CanSee(s, viewer, followed), request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync(ids, viewer, s => StatusAccess.CanSee(s, viewer, followed), Core.Safety.SafetyScope.Status, request.Aborted);
         var mapper = request.Service<EntityMapper>();
         await request.Json(views.Select(mapper.ToStatus).ToList(), MastodonJsonContext.Default.ListStatus);
     }
@@ -113,7 +113,7 @@ public static class StatusesEndpoints
         }
 
         // Rendered before the delete: afterwards it is a tombstone that nothing renders.
-        var views = await request.Service<TimelineService>().RenderAsync([existing.Id], account, _ => true, request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync([existing.Id], account, _ => true, Core.Safety.SafetyScope.None, request.Aborted);
         var entity = views.Count == 1
             ? request.Service<EntityMapper>().ToStatus(views[0])
             : throw ApiException.NotFound();

@@ -38,12 +38,16 @@ public static partial class SearchEndpoints
         var resolve = request.Account is not null && (request.Params.GetBool("resolve") ?? false);
         var accounts = new List<Account>();
         var statuses = new List<Status>();
+
+        // Accounts that block the caller (and suspended ones) are not found; those the caller blocks or mutes are, so that they can be undone.
+        var safety = await request.Service<Core.Safety.StatusFilter>().ForViewerAsync(request.Account, request.Aborted);
+        bool Findable(AccountRecord account) => account.SuspendedAt is null && !safety.IsBlockedBy(account.Id);
         string? statusId = null;
         if (offset == 0 && Uri.TryCreate(q, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && !q.StartsWith(request.Instance.BaseUrl + "/", StringComparison.OrdinalIgnoreCase))
         {
             // A remote URL: an actor or a status, known already or (with resolve) fetched now.
             var (remoteAccount, remoteStatus) = await FindRemoteUrlAsync(request, q, resolve, type);
-            if (remoteAccount is not null && type is null or "accounts")
+            if (remoteAccount is not null && Findable(remoteAccount) && type is null or "accounts")
             {
                 accounts.Add(mapper.ToAccount(remoteAccount));
             }
@@ -52,7 +56,7 @@ public static partial class SearchEndpoints
         }
         else if (type is null or "accounts")
         {
-            foreach (var account in await FindAccountsAsync(request, q, limit + offset, resolve))
+            foreach (var account in (await FindAccountsAsync(request, q, limit + offset, resolve)).Where(Findable))
             {
                 accounts.Add(mapper.ToAccount(account));
             }

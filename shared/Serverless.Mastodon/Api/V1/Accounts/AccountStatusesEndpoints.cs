@@ -63,7 +63,7 @@ public static class AccountStatusesEndpoints
         };
         var entries = (await request.Service<IDocumentStore>().QueryAsync(Containers.Timelines, query, StoreJsonContext.Default.TimelineEntry, request.Aborted))
             .Items.Select(e => e.Value.StatusId).ToList();
-        var views = await request.Service<TimelineService>().RenderAsync(entries, viewer, Wanted, request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync(entries, viewer, Wanted, Core.Safety.SafetyScope.Profile, request.Aborted);
         var shown = views.Take(page.Limit).ToList();
 
         // The page covers the entries up to the last one shown, or all that were read when the
@@ -107,7 +107,7 @@ public static class AccountStatusesEndpoints
             request.LinkHeader(SnowflakeIds.Unpad(pins[0].Id), SnowflakeIds.Unpad(pins[^1].Id));
         }
 
-        var views = await request.Service<TimelineService>().RenderAsync(pins.Select(p => p.Value.StatusId).ToList(), request.Account, wanted, request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync(pins.Select(p => p.Value.StatusId).ToList(), request.Account, wanted, Core.Safety.SafetyScope.Profile, request.Aborted);
         await WriteAsync(request, views);
     }
 

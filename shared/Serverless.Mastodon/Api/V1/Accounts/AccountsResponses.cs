@@ -34,7 +34,8 @@ internal static class AccountsResponses
     public static async Task WriteRelationshipAsync(ApiRequest request, string accountId)
     {
         var states = await request.Service<FollowService>().RelationshipsAsync(request.CurrentAccount.Id, [accountId], request.Aborted);
-        await request.Json(ToRelationship(states[0]), AccountsJsonContext.Default.Relationship);
+        var relationship = (await RelationshipSafety.ApplyAsync(request, [ToRelationship(states[0])]))[0];
+        await request.Json(relationship, AccountsJsonContext.Default.Relationship);
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ public static class RelationshipsEndpoints
     public static async Task Index(ApiRequest request)
     {
         var ids = AccountsResponses.Ids(request);
-        var existing = (await request.Service<AccountService>().GetManyAsync(ids, request.Aborted)).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var found = await request.Service<AccountService>().GetManyAsync(ids, request.Aborted);
+        var existing = found.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         var states = await request.Service<FollowService>().RelationshipsAsync(request.CurrentAccount.Id, ids.Where(existing.Contains).ToList(), request.Aborted);
-        await request.Json(states.Select(AccountsResponses.ToRelationship).ToList(), AccountsJsonContext.Default.ListRelationship);
+        await request.Json(await RelationshipSafety.ApplyAsync(request, states.Select(AccountsResponses.ToRelationship).ToList(), found), AccountsJsonContext.Default.ListRelationship);
     }
 }

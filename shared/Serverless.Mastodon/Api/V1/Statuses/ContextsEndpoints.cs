@@ -18,6 +18,12 @@ public static class ContextsEndpoints
         var viewer = request.Account;
         var statuses = request.Service<StatusService>();
         var status = await statuses.GetVisibleAsync(request.Route("id"), viewer, request.Aborted) ?? throw ApiException.NotFound();
+        if (await Core.Safety.StatusFilterExtensions.HiddenFromAsync(request.Service<Core.Safety.StatusFilter>(), request.Service<Core.Accounts.AccountService>(), status, viewer, request.Aborted))
+        {
+            // The author blocks the caller: Mastodon answers as if the status did not exist.
+            throw ApiException.NotFound();
+        }
+
         var (ancestorIds, descendantIds, authorIds) = await statuses.ContextAsync(status, viewer, request.Aborted);
         var followed = await request.Service<StatusAccess>().FollowedAmongAsync(viewer, authorIds, request.Aborted);
 

@@ -14,12 +14,19 @@ public static class FavouritedByEndpoints
     internal static async Task WriteAccountsAsync(ApiRequest request, bool reblogs)
     {
         var page = await request.Service<InteractionService>().WhoAsync(request.Account, request.Route("id"), reblogs, request.Page(defaultLimit: 40, maxLimit: 80), request.Aborted);
+        var safety = await request.Service<Core.Safety.StatusFilter>().ForViewerAsync(request.Account, request.Aborted);
+        if (!safety.IsEmpty && await request.Service<Core.Statuses.StatusService>().GetAsync(request.Route("id"), request.Aborted) is { } status
+            && await Core.Safety.StatusFilterExtensions.HiddenFromAsync(request.Service<Core.Safety.StatusFilter>(), request.Service<Core.Accounts.AccountService>(), status, request.Account, request.Aborted))
+        {
+            throw ApiException.NotFound();
+        }
+
         if (page.Count > 0)
         {
             request.LinkHeader(page[0].Id, page[^1].Id);
         }
 
         var mapper = request.Service<EntityMapper>();
-        await request.Json(page.Select(p => mapper.ToAccount(p.Account)).ToList(), MastodonJsonContext.Default.ListAccount);
+        await request.Json(page.Where(p => !safety.HidesAccount(p.Account)).Select(p => mapper.ToAccount(p.Account)).ToList(), MastodonJsonContext.Default.ListAccount);
     }
 }

@@ -14,7 +14,7 @@ internal static class StatusResponses
     /// <summary>Writes one status with the caller's flags (favourited, reblogged, …) and fresh counts.</summary>
     public static async Task WriteAsync(ApiRequest request, string statusId)
     {
-        var views = await request.Service<TimelineService>().RenderAsync([statusId], request.Account, _ => true, request.Aborted);
+        var views = await request.Service<TimelineService>().RenderAsync([statusId], request.Account, _ => true, Core.Safety.SafetyScope.Status, request.Aborted);
         var view = views.Count == 1 ? views[0] : throw ApiException.NotFound();
         var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Thread);
         await request.Json(renderer.Render(view), MastodonJsonContext.Default.Status);

@@ -26,6 +26,14 @@ public sealed record InstanceOptions
     /// <summary><c>DATA_DIR</c>: where the embedded adapters keep SQLite files and media.</summary>
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>
+    /// <c>STREAMING_API_BASE_URL</c> (Mastodon's name): the <c>wss://</c> base clients open
+    /// <c>/api/v1/streaming</c> on when it is not this host, as in Azure, where Front Door puts the
+    /// Web PubSub hub at <c>wss://streaming.example.com</c> (azd's <c>STREAMING_URL</c> output).
+    /// Null: <c>ws(s)://{LOCAL_DOMAIN}</c>.
+    /// </summary>
+    public string? StreamingBaseUrl { get; init; }
+
     /// <summary><c>REGISTRATIONS_MODE</c>: open, approval or closed.</summary>
     public RegistrationsMode RegistrationsMode { get; init; } = RegistrationsMode.Open;
 
@@ -86,6 +94,7 @@ public sealed record InstanceOptions
             LocalHttps = ReadBool(configuration["LOCAL_HTTPS"], domainGiven),
             DataDirectory = configuration["DATA_DIR"] is { Length: > 0 } dir ? dir : defaults.DataDirectory,
             RegistrationsMode = ReadMode(configuration["REGISTRATIONS_MODE"]),
+            StreamingBaseUrl = configuration["STREAMING_API_BASE_URL"] is { Length: > 0 } streaming ? streaming.Trim().TrimEnd('/') : null,
             AllowPrivateAddresses = ReadBool(configuration["ALLOW_PRIVATE_ADDRESSES"], false),
             AuthorizedFetch = ReadBool(configuration["AUTHORIZED_FETCH"], false),
             LimitedFederationMode = ReadBool(configuration["LIMITED_FEDERATION_MODE"], false),

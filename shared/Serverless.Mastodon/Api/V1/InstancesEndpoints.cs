@@ -39,11 +39,11 @@ public static class InstancesEndpoints
         await request.Json(body, MastodonJsonContext.Default.InstanceV1);
     }
 
-    /// <summary>The streaming base URL: the same host over ws(s), which clients join with <c>/api/v1/streaming</c>.</summary>
+    /// <summary>The streaming base URL, which clients join with <c>/api/v1/streaming</c>: <c>STREAMING_API_BASE_URL</c> (the Web PubSub hub behind Front Door in Azure), else the same host over ws(s).</summary>
     public static string StreamingUrl(ApiRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return (request.Instance.LocalHttps ? "wss://" : "ws://") + request.Instance.LocalDomain;
+        return request.Instance.StreamingBaseUrl ?? (request.Instance.LocalHttps ? "wss://" : "ws://") + request.Instance.LocalDomain;
     }
 
     internal static StatusesConfiguration Statuses { get; } = new(StatusService.MaxCharacters, 4, TextFormatter.UrlWeight);

@@ -274,9 +274,18 @@ public sealed partial class InteractionService(
     private async Task<StatusRecord> TargetAsync(AccountRecord viewer, string statusId, CancellationToken cancellationToken)
     {
         var status = await statuses.GetVisibleAsync(statusId, viewer, cancellationToken) ?? throw new RecordNotFoundException();
-        return status.ReblogOfId is { } originalId
+        var target = status.ReblogOfId is { } originalId
             ? await statuses.GetVisibleAsync(originalId, viewer, cancellationToken) ?? throw new RecordNotFoundException()
             : status;
+
+        // As Mastodon: a status whose author blocks the viewer is not there for them (one point read).
+        if (target.AccountId != viewer.Id
+            && await store.ReadAsync(Containers.Follows, Follows.BlockRecord.BlocksPartition(target.AccountId), viewer.Id, StoreJsonContext.Default.BlockRecord, cancellationToken) is not null)
+        {
+            throw new RecordNotFoundException();
+        }
+
+        return target;
     }
 
     /// <summary>Creates the interaction record; null when it already exists (nothing more to do).</summary>

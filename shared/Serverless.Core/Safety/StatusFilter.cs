@@ -188,9 +188,19 @@ public sealed class StatusFilter(IDocumentStore store, TimeProvider time)
         var mutes = LoadAsync(MuteRecord.Partition(viewerId), StoreJsonContext.Default.MuteRecord, cancellationToken);
         var domains = LoadAsync(UserDomainBlockRecord.Partition(viewerId), StoreJsonContext.Default.UserDomainBlockRecord, cancellationToken);
 
+        var blockingDocs = await blocking;
+        var blockedByDocs = await blockedBy;
+        var muteDocs = await mutes;
+        var domainDocs = await domains;
+        if (blockingDocs.Count == 0 && blockedByDocs.Count == 0 && muteDocs.Count == 0 && domainDocs.Count == 0)
+        {
+            // The common case on the hot path: nothing to allocate.
+            return new ViewerSafety { ViewerId = viewerId };
+        }
+
         var now = time.GetUtcNow();
         var muting = new Dictionary<string, MuteRecord>(StringComparer.Ordinal);
-        foreach (var mute in await mutes)
+        foreach (var mute in muteDocs)
         {
             if (mute.Value.IsActive(now))
             {
@@ -213,10 +223,10 @@ public sealed class StatusFilter(IDocumentStore store, TimeProvider time)
         return new ViewerSafety
         {
             ViewerId = viewerId,
-            Blocking = Ids(await blocking),
-            BlockedBy = Ids(await blockedBy),
+            Blocking = Ids(blockingDocs),
+            BlockedBy = Ids(blockedByDocs),
             Muting = muting,
-            DomainBlocks = (await domains).Select(d => d.Id).ToHashSet(StringComparer.Ordinal),
+            DomainBlocks = domainDocs.Select(d => d.Id).ToHashSet(StringComparer.Ordinal),
         };
     }
 

@@ -32,6 +32,8 @@ public static partial class Routes
         .Get("/api/v1/tags/{id}", TagsEndpoints.Show, Optional)
         .Post("/api/v1/tags/{id}/follow", TagsEndpoints.Follow, User, "write:follows follow")
         .Post("/api/v1/tags/{id}/unfollow", TagsEndpoints.Unfollow, User, "write:follows follow")
+        .Post("/api/v1/tags/{id}/feature", TagsEndpoints.Feature, User, "write:accounts")
+        .Post("/api/v1/tags/{id}/unfeature", TagsEndpoints.Unfeature, User, "write:accounts")
         .Get("/api/v1/featured_tags", FeaturedTagsEndpoints.Index, User, "read:accounts")
         .Post("/api/v1/featured_tags", FeaturedTagsEndpoints.Create, User, "write:accounts")
         .Get("/api/v1/featured_tags/suggestions", FeaturedTagsEndpoints.Suggestions, User, "read:accounts")

@@ -52,6 +52,7 @@ public sealed record TagEntity
     public required string Url { get; init; }
     public List<TagHistory> History { get; init; } = [];
     public bool? Following { get; init; }
+    public bool? Featuring { get; init; }
     public string? Id { get; init; }
 }
 

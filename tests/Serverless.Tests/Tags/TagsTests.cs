@@ -139,6 +139,15 @@ public sealed class TagsTests : IAsyncLifetime
         using var removed = await bob.DeleteAsync($"/api/v1/featured_tags/{Id(featured)}");
         await ReadAsync(removed);
         Assert.Empty((await _server.Client.GetFromJsonAsync<JsonArray>($"/api/v1/accounts/{Id(bobAccount)}/featured_tags"))!);
+
+        // Mastodon 4.4's tag feature/unfeature, reflected in the Tag entity.
+        using var feature = await bob.PostAsync("/api/v1/tags/wasm/feature", null);
+        Assert.True((await ReadAsync(feature))["featuring"]!.GetValue<bool>());
+        Assert.True((await bob.GetFromJsonAsync<JsonObject>("/api/v1/tags/wasm"))!["featuring"]!.GetValue<bool>());
+        Assert.Equal(["wasm"], (await bob.GetFromJsonAsync<JsonArray>("/api/v1/featured_tags"))!.Select(t => t!["name"]!.GetValue<string>()));
+        using var unfeature = await bob.PostAsync("/api/v1/tags/wasm/unfeature", null);
+        Assert.False((await ReadAsync(unfeature))["featuring"]!.GetValue<bool>());
+        Assert.Empty((await bob.GetFromJsonAsync<JsonArray>("/api/v1/featured_tags"))!);
         using var unknownAccount = await _server.Client.GetAsync("/api/v1/accounts/12345/featured_tags");
         Assert.Equal(HttpStatusCode.NotFound, unknownAccount.StatusCode);
     }

@@ -10,13 +10,50 @@ public static class TagsEndpoints
     public static async Task Show(ApiRequest request)
     {
         var name = TagService.NormalizeOrNotFound(request.Route("id"));
-        bool? following = null;
+        var entity = ToEntity(request, name, null);
         if (request.Account is { } viewer)
         {
-            following = (await request.Service<TagService>().FollowedAmongAsync(viewer.Id, [name], request.Aborted)).Contains(name);
+            var tags = request.Service<TagService>();
+            entity = entity with
+            {
+                Following = (await tags.FollowedAmongAsync(viewer.Id, [name], request.Aborted)).Contains(name),
+                Featuring = (await tags.FeaturedAsync(viewer.Id, request.Aborted)).Any(f => f.Name == name),
+            };
         }
 
-        await request.Json(ToEntity(request, name, following), FiltersJsonContext.Default.TagEntity);
+        await request.Json(entity, FiltersJsonContext.Default.TagEntity);
+    }
+
+    /// <summary><c>POST /api/v1/tags/:id/feature</c>: features the hashtag on the user's profile (Mastodon 4.4); featuring it twice is fine.</summary>
+    public static async Task Feature(ApiRequest request)
+    {
+        var name = TagService.NormalizeOrNotFound(request.Route("id"));
+        var tags = request.Service<TagService>();
+        if (!(await tags.FeaturedAsync(request.CurrentAccount.Id, request.Aborted)).Any(f => f.Name == name))
+        {
+            await tags.FeatureAsync(request.CurrentAccount.Id, name, request.Aborted);
+        }
+
+        await WriteWithRelationshipAsync(request, name, featuring: true);
+    }
+
+    /// <summary><c>POST /api/v1/tags/:id/unfeature</c>.</summary>
+    public static async Task Unfeature(ApiRequest request)
+    {
+        var name = TagService.NormalizeOrNotFound(request.Route("id"));
+        var tags = request.Service<TagService>();
+        if ((await tags.FeaturedAsync(request.CurrentAccount.Id, request.Aborted)).FirstOrDefault(f => f.Name == name) is { } featured)
+        {
+            await tags.UnfeatureAsync(request.CurrentAccount.Id, featured.Id, request.Aborted);
+        }
+
+        await WriteWithRelationshipAsync(request, name, featuring: false);
+    }
+
+    private static async Task WriteWithRelationshipAsync(ApiRequest request, string name, bool featuring)
+    {
+        var following = (await request.Service<TagService>().FollowedAmongAsync(request.CurrentAccount.Id, [name], request.Aborted)).Contains(name);
+        await request.Json(ToEntity(request, name, following) with { Featuring = featuring }, FiltersJsonContext.Default.TagEntity);
     }
 
     public static async Task Follow(ApiRequest request)

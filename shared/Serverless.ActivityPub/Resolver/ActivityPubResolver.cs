@@ -185,11 +185,9 @@ public sealed partial class ActivityPubResolver(
 
         var isNew = await accounts.FindByUriAsync(fetched.Uri, cancellationToken) is null;
         var saved = await accounts.SaveRemoteAsync(fetched, cancellationToken);
-        if (isNew)
-        {
-            // Indexed for moderators, and limited or suspended at once when its domain is.
-            saved = await moderation.RemoteAccountSeenAsync(saved, await domainBlocks.PolicyAsync(saved.Domain, cancellationToken), cancellationToken);
-        }
+        // Indexed for moderators (accounts cached before the index existed join it at their next refresh), and
+        // limited or suspended at once when its domain is.
+        saved = await moderation.RemoteAccountSeenAsync(saved, await domainBlocks.PolicyAsync(saved.Domain, cancellationToken), cancellationToken);
         if (isNew && saved.OutboxUrl is not null)
         {
             // A newly seen account's profile shows recent posts, as on its own server (fetched in the background).

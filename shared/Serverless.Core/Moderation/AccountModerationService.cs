@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Serverless.Core.Accounts;
 using Serverless.Core.Errors;
-using Serverless.Core.Json;
 using Serverless.Core.Storage;
 
 namespace Serverless.Core.Moderation;
@@ -146,8 +145,11 @@ public sealed class AccountModerationService(IDocumentStore store, AccountServic
         return account;
     }
 
-    /// <summary>Marks a remote account as its domain's block requires (used by the purge and when such an account is first seen).</summary>
-    public async Task<AccountRecord> ApplyDomainPolicyAsync(AccountRecord account, DomainPolicy policy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks a remote account as its domain's block requires (used by the purge and when such an account is seen);
+    /// with <paramref name="lift"/> (a lifted domain silence), a silence is removed where the domain no longer has one.
+    /// </summary>
+    public async Task<AccountRecord> ApplyDomainPolicyAsync(AccountRecord account, DomainPolicy policy, CancellationToken cancellationToken, bool lift = false)
     {
         ArgumentNullException.ThrowIfNull(account);
         var now = time.GetUtcNow();
@@ -165,7 +167,7 @@ public sealed class AccountModerationService(IDocumentStore store, AccountServic
             updated = updated with { SilencedAt = now };
         }
 
-        if (!policy.Silenced && !policy.Refused && account.SilencedAt is not null)
+        if (lift && !policy.Silenced && !policy.Refused && account.SilencedAt is not null)
         {
             operations.Add(PatchOperation.Set("/silencedAt", null));
             updated = updated with { SilencedAt = null };
@@ -180,10 +182,7 @@ public sealed class AccountModerationService(IDocumentStore store, AccountServic
         return updated;
     }
 
-    /// <summary>A newly seen remote account: indexed for moderators, and limited or suspended as its domain's block says.</summary>
+    /// <summary>A remote account saved from its actor document: indexed for moderators, and limited or suspended as its domain's block says (never lifted here).</summary>
     public async Task<AccountRecord> RemoteAccountSeenAsync(AccountRecord account, DomainPolicy policy, CancellationToken cancellationToken) =>
         await ApplyDomainPolicyAsync(account, policy, cancellationToken);
-
-    internal Task<StoredDocument<AccountRecord>?> ReadAsync(string id, CancellationToken cancellationToken) =>
-        store.ReadAsync(Containers.Accounts, id, id, StoreJsonContext.Default.AccountRecord, cancellationToken);
 }

@@ -92,7 +92,7 @@ public sealed partial class DomainPurge(
         {
             if (!account.IsLocal)
             {
-                await moderation.ApplyDomainPolicyAsync(account, policy, cancellationToken);
+                await moderation.ApplyDomainPolicyAsync(account, policy, cancellationToken, lift: true);
             }
         }
 

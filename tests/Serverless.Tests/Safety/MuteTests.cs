@@ -65,6 +65,29 @@ public sealed class MuteTests(SafetyServerFixture fixture) : IClassFixture<Safet
     }
 
     [Fact]
+    public async Task A_mute_hides_the_account_from_lists_favourites_and_bookmarks()
+    {
+        var (alice, _, _) = await fixture.UserAsync("alice");
+        var (bob, bobId, _) = await fixture.UserAsync("bob");
+        await PostAsync(alice, $"/api/v1/accounts/{bobId}/follow");
+        var list = (await PostAsync(alice, "/api/v1/lists", new JsonObject { ["title"] = "friends" }))["id"]!.GetValue<string>();
+        await PostAsync(alice, $"/api/v1/lists/{list}/accounts", new JsonObject { ["account_ids"] = new JsonArray(bobId) });
+        var post = await StatusAsync(bob, "bob writes for the list");
+        await WaitForAsync(alice, $"/api/v1/timelines/list/{list}", "bob writes for the list");
+        await PostAsync(alice, $"/api/v1/statuses/{post}/favourite");
+        await PostAsync(alice, $"/api/v1/statuses/{post}/bookmark");
+        Assert.Single(await ArrayAsync(alice, "/api/v1/favourites"));
+
+        await PostAsync(alice, $"/api/v1/accounts/{bobId}/mute");
+        Assert.Empty(await ArrayAsync(alice, $"/api/v1/timelines/list/{list}"));
+        Assert.Empty(await ArrayAsync(alice, "/api/v1/favourites"));
+        Assert.Empty(await ArrayAsync(alice, "/api/v1/bookmarks"));
+
+        // His profile, opened on purpose, still shows him.
+        Assert.True(Has(await TextsAsync(alice, $"/api/v1/accounts/{bobId}/statuses"), "bob writes for the list"));
+    }
+
+    [Fact]
     public async Task A_mute_without_notifications_still_lets_mentions_through()
     {
         var (alice, _, aliceName) = await fixture.UserAsync("alice");

@@ -258,6 +258,34 @@ public sealed class ModerationApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pending_sign_ups_are_approved_or_rejected()
+    {
+        var (admin, _) = await Staff.SignUpAsync(_server, "boss");
+        await _server.RestartAsync(new Dictionary<string, string?> { ["REGISTRATIONS_MODE"] = "approval" });
+        var (dana, danaId) = await RegisterPendingAsync("dana");
+        var (_, eveId) = await RegisterPendingAsync("eve");
+        Assert.Equal(HttpStatusCode.Forbidden, (await dana.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+
+        var pending = (await admin.GetFromJsonAsync<JsonArray>("/api/v1/admin/accounts?pending=true"))!;
+        Assert.Equal([eveId, danaId], pending.Select(a => a!["id"]!.GetValue<string>()));
+        Assert.All(pending, a => Assert.False(a!["approved"]!.GetValue<bool>()));
+
+        var approved = await StandaloneServer.PostJsonAsync(admin, $"/api/v1/admin/accounts/{danaId}/approve", []);
+        Assert.True(approved["approved"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, (await dana.GetAsync("/api/v1/accounts/verify_credentials")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync($"/api/v1/admin/accounts/{danaId}/approve", new JsonObject())).StatusCode);
+
+        var rejected = await StandaloneServer.PostJsonAsync(admin, $"/api/v1/admin/accounts/{eveId}/reject", []);
+        Assert.Equal("eve", rejected["username"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/admin/accounts/{eveId}")).StatusCode);
+        Assert.Empty((await admin.GetFromJsonAsync<JsonArray>("/api/v1/admin/accounts?pending=true"))!);
+
+        // The rejected username and email are free again.
+        var (_, againId) = await RegisterPendingAsync("eve");
+        Assert.NotEqual(eveId, againId);
+    }
+
+    [Fact]
     public async Task In_limited_federation_mode_only_allowed_domains_federate()
     {
         await _server.RestartAsync(new Dictionary<string, string?> { ["LIMITED_FEDERATION_MODE"] = "true" });
@@ -268,6 +296,30 @@ public sealed class ModerationApiTests : IAsyncLifetime
         Assert.False(await domains.IsSuspendedAsync("friends.example", CancellationToken.None));
         Assert.False(await domains.IsSuspendedAsync("social.friends.example", CancellationToken.None));
         Assert.True(await domains.IsSuspendedAsync("anywhere.example", CancellationToken.None));
+    }
+
+    /// <summary>Signs up through the API while registrations need approval: the token comes back, but is not usable yet.</summary>
+    private async Task<(HttpClient Client, string AccountId)> RegisterPendingAsync(string username)
+    {
+        var app = await StandaloneServer.PostJsonAsync(_server.Client, "/api/v1/apps", new JsonObject { ["client_name"] = "tests", ["redirect_uris"] = "urn:ietf:wg:oauth:2.0:oob", ["scopes"] = "read write" });
+        var appToken = await StandaloneServer.PostJsonAsync(_server.Client, "/oauth/token", new JsonObject
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = app["client_id"]!.GetValue<string>(),
+            ["client_secret"] = app["client_secret"]!.GetValue<string>(),
+            ["scope"] = "read write",
+        });
+        using var asApp = _server.Authorized(appToken["access_token"]!.GetValue<string>());
+        var token = await StandaloneServer.PostJsonAsync(asApp, "/api/v1/accounts", new JsonObject
+        {
+            ["username"] = username,
+            ["email"] = $"{username}@example.com",
+            ["password"] = "a long enough password",
+            ["agreement"] = true,
+            ["reason"] = "Let me in",
+        });
+        var id = await _server.Services.GetRequiredService<AccountService>().FindLocalAsync(username, CancellationToken.None);
+        return (_server.Authorized(token["access_token"]!.GetValue<string>()), id!.Id);
     }
 
     private static string StripTags(string html) => System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", "");

@@ -70,9 +70,16 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
                 subject = rendered.Subject;
             }
 
+            var publisher = Publisher;
+            if (publisher is not IStreamSubscriptions && subject?.Status is { } view && timelineKey.StartsWith("home:", StringComparison.Ordinal)
+                && await HiddenAtHomeAsync(timelineKey["home:".Length..], view, cancellationToken))
+            {
+                return;
+            }
+
             foreach (var (group, stream) in targets)
             {
-                await Publisher.PublishAsync(new StreamEvent(group, stream, @event, payload) { Subject = subject }, cancellationToken);
+                await publisher.PublishAsync(new StreamEvent(group, stream, @event, payload) { Subject = subject }, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -157,6 +164,26 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
         {
             LogPublishFailed(logger, ex, StreamEvents.Conversation, status.Id);
         }
+    }
+
+    /// <summary>
+    /// A hosted service (Web PubSub) sends a group's frames as published, with no per-connection
+    /// filtering: a user group has one recipient, so their mutes, blocks, domain blocks and
+    /// <c>hide</c> filters are applied here before publishing (cached first-page reads per
+    /// recipient, as Mastodon's fan-out checks each follower). Public and hashtag groups are shared,
+    /// so there only what every viewer must not see (suspended authors) is kept out; a warning
+    /// filter's <c>filtered</c> is not added in that mode.
+    /// </summary>
+    private async Task<bool> HiddenAtHomeAsync(string recipientId, StatusView view, CancellationToken cancellationToken)
+    {
+        var safety = await services.GetRequiredService<Core.Safety.StatusFilter>().ForViewerIdAsync(recipientId, cancellationToken);
+        if (safety.HidesStatus(view.Status, view.Account, view.Reblog?.Account))
+        {
+            return true;
+        }
+
+        var filters = await services.GetRequiredService<Core.Filters.FilterService>().ForViewerAsync(recipientId, cancellationToken);
+        return !filters.IsEmpty && Core.Filters.ViewerFilters.Hides(filters.Match(view, Core.Filters.FilterContexts.Home, time.GetUtcNow()));
     }
 
     /// <summary>The groups (and frame stream names) a timeline's events go to; the account timeline streams nowhere.</summary>

@@ -53,6 +53,9 @@ public static partial class Routes
         .Get("/moderation/domain_blocks", AdminPages.DomainBlocks)
         .Post("/moderation/domain_blocks", AdminPages.CreateDomainBlock)
         .Post("/moderation/domain_blocks/{id}/delete", AdminPages.DeleteDomainBlock)
+        .Get("/moderation/rules", AdminPages.Rules)
+        .Post("/moderation/rules", AdminPages.CreateRule)
+        .Post("/moderation/rules/{id}/delete", AdminPages.DeleteRule)
         .Post("/moderation/sign_in", AdminPages.SignIn)
         .Post("/moderation/sign_out", AdminPages.SignOut);
 }

@@ -155,6 +155,51 @@ public static class AdminPages
         BrowserSecurity.Redirect(request, Base + "/domain_blocks", StatusCodes.Status303SeeOther);
     }
 
+    /// <summary><c>GET /moderation/rules</c>: the instance rules (Mastodon manages them only in its admin pages), and a form to add one.</summary>
+    public static Task Rules(ApiRequest request) => RulesPageAsync(request, StatusCodes.Status200OK, error: null);
+
+    /// <summary><c>POST /moderation/rules</c>.</summary>
+    public static async Task CreateRule(ApiRequest request)
+    {
+        if (await StaffForFormAsync(request) is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await request.Service<RuleService>().CreateAsync(request.Params.GetString("text"), request.Params.GetString("hint"), request.Aborted);
+        }
+        catch (ValidationFailedException ex)
+        {
+            await RulesPageAsync(request, StatusCodes.Status422UnprocessableEntity, ex.Message);
+            return;
+        }
+
+        BrowserSecurity.Redirect(request, Base + "/rules", StatusCodes.Status303SeeOther);
+    }
+
+    /// <summary><c>POST /moderation/rules/:id/delete</c>.</summary>
+    public static async Task DeleteRule(ApiRequest request)
+    {
+        if (await StaffForFormAsync(request) is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await request.Service<RuleService>().DeleteAsync(request.Route("id"), request.Aborted);
+        }
+        catch (RecordNotFoundException)
+        {
+            await MessageAsync(request, StatusCodes.Status404NotFound, "Not found", "There is no such rule.");
+            return;
+        }
+
+        BrowserSecurity.Redirect(request, Base + "/rules", StatusCodes.Status303SeeOther);
+    }
+
     /// <summary><c>POST /moderation/sign_in</c>: checks the credentials, starts a session and goes back where the browser came from.</summary>
     public static async Task SignIn(ApiRequest request)
     {
@@ -245,9 +290,48 @@ public static class AdminPages
         await WriteAsync(request, status, "Domain blocks", body.ToString());
     }
 
+    private static async Task RulesPageAsync(ApiRequest request, int status, string? error)
+    {
+        if (await StaffAsync(request, Base + "/rules") is not { } staff)
+        {
+            return;
+        }
+
+        var rules = await request.Service<RuleService>().ListAsync(request.Aborted);
+        var token = await IssueAntiForgeryTokenAsync(request);
+        var body = new StringBuilder();
+        Header(body, staff, token, "Server rules");
+        if (error is not null)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p class=\"error\" id=\"error\" role=\"alert\">{E(error)}</p>");
+        }
+
+        if (rules.Count == 0)
+        {
+            body.Append("<p class=\"empty\" id=\"no-rules\">No rules yet.</p>");
+        }
+        else
+        {
+            body.Append("<ol id=\"rules\">");
+            foreach (var rule in rules)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"<li id=\"rule-{E(rule.Id)}\"><strong>{E(rule.Text)}</strong> {E(rule.Hint)} ");
+                body.Append(CultureInfo.InvariantCulture, $"<form class=\"inline\" method=\"post\" action=\"{Base}/rules/{E(rule.Id)}/delete\"><input type=\"hidden\" name=\"{AntiForgeryField}\" value=\"{E(token)}\"><button type=\"submit\">Delete</button></form></li>");
+            }
+
+            body.Append("</ol>");
+        }
+
+        body.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"{Base}/rules\" id=\"new-rule\"><input type=\"hidden\" name=\"{AntiForgeryField}\" value=\"{E(token)}\">");
+        body.Append(CultureInfo.InvariantCulture, $"<label for=\"text\">Rule</label><input type=\"text\" id=\"text\" name=\"text\" required maxlength=\"{RuleService.MaxTextLength}\">");
+        body.Append(CultureInfo.InvariantCulture, $"<label for=\"hint\">Explanation (optional)</label><input type=\"text\" id=\"hint\" name=\"hint\" maxlength=\"{RuleService.MaxHintLength}\">");
+        body.Append("<div><button type=\"submit\" id=\"add-rule\">Add rule</button></div></form>");
+        await WriteAsync(request, status, "Server rules", body.ToString());
+    }
+
     private static void Header(StringBuilder body, (AccountRecord Account, UserRecord User) staff, string token, string title)
     {
-        body.Append(CultureInfo.InvariantCulture, $"<nav><a href=\"{Base}/reports\">Reports</a><a href=\"{Base}/domain_blocks\">Domain blocks</a>");
+        body.Append(CultureInfo.InvariantCulture, $"<nav><a href=\"{Base}/reports\">Reports</a><a href=\"{Base}/domain_blocks\">Domain blocks</a><a href=\"{Base}/rules\">Rules</a>");
         body.Append(CultureInfo.InvariantCulture, $"<span id=\"signed-in\">@{E(staff.Account.Username)} ({E(staff.User.Role.ToString())})</span> ");
         body.Append(CultureInfo.InvariantCulture, $"<form class=\"inline\" method=\"post\" action=\"{Base}/sign_out\"><input type=\"hidden\" name=\"{AntiForgeryField}\" value=\"{E(token)}\"><button type=\"submit\">Sign out</button></form></nav>");
         body.Append(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>");

@@ -70,6 +70,24 @@ public sealed partial class AdminPagesTests : IAsyncLifetime
             Assert.Contains("has already been taken", await duplicate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
+        // Server rules: added on the page, listed by the API and cited by reports.
+        var rules = await browser.GetStringAsync("/moderation/rules");
+        Assert.Contains("No rules yet", rules, StringComparison.Ordinal);
+        using (var added = await browser.PostAsync("/moderation/rules", Form(("text", "No spam"), ("hint", "Ads included"), ("authenticity_token", Token(rules)))))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, added.StatusCode);
+        }
+
+        var listedRules = (await _server.Client.GetFromJsonAsync<JsonArray>("/api/v1/instance/rules"))!;
+        Assert.Equal("No spam", Assert.Single(listedRules)!["text"]!.GetValue<string>());
+        rules = await browser.GetStringAsync("/moderation/rules");
+        using (var removed = await browser.PostAsync($"/moderation/rules/{listedRules[0]!["id"]}/delete", Form(("authenticity_token", Token(rules)))))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, removed.StatusCode);
+        }
+
+        Assert.Empty((await _server.Client.GetFromJsonAsync<JsonArray>("/api/v1/instance/rules"))!);
+
         // The block is the API's too.
         var (admin, _) = await Staff.SignUpAsync(_server, "owner", UserRole.Owner);
         var listed = (await admin.GetFromJsonAsync<JsonArray>("/api/v1/admin/domain_blocks"))!;

@@ -156,9 +156,15 @@ public sealed partial class WebPubSubEventHandler(
         if (First(query, "stream") is { } stream)
         {
             var (group, error) = await GroupAsync(stream, accountId, First(query, "tag"), First(query, "list"), cancellationToken);
+            if (group is not null && !Scopes.Covers(record.Scopes, StreamNames.RequiredScope(stream)))
+            {
+                // user:notification needs read:notifications, the others read:statuses (or read), as Mastodon checks.
+                (group, error) = (null, "Access token does not have the required scopes");
+            }
+
             if (group is null)
             {
-                await ErrorAsync(context, error == NotAuthorizedList ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, error!);
+                await ErrorAsync(context, error is NotAuthorizedList or "Access token does not have the required scopes" ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, error!);
                 return;
             }
 

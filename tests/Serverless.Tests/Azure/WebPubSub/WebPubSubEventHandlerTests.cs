@@ -124,6 +124,22 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_stream_needs_its_own_read_scope()
+    {
+        var notificationsOnly = await TokenAsync("9", "read:notifications");
+
+        var user = Event(WebPubSubEventHandler.ConnectType, ConnectBody([notificationsOnly], new() { ["stream"] = ["user"] }));
+        await _handler.HandleAsync(user);
+        Assert.Equal(401, user.Response.StatusCode);
+
+        var notifications = Event(WebPubSubEventHandler.ConnectType, ConnectBody([notificationsOnly], new() { ["stream"] = ["user:notification"] }));
+        await _handler.HandleAsync(notifications);
+        Assert.Equal(200, notifications.Response.StatusCode);
+        using var answer = JsonDocument.Parse(ResponseBody(notifications));
+        Assert.Equal(["user:notification:9"], answer.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+    }
+
+    [Fact]
     public async Task A_list_stream_is_only_for_the_lists_owner()
     {
         var list = await _lists.CreateAsync("300", "Friends", "list", false, CancellationToken.None);

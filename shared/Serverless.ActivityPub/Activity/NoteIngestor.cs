@@ -78,7 +78,15 @@ public sealed partial class NoteIngestor(
         }
 
         var document = await resolver.FetchAsync(uri, cancellationToken);
-        return document is null || Ld.String(document, "id") != uri ? null : await IngestAsync(document, depth, cancellationToken);
+        var id = document is null ? null : Ld.String(document, "id");
+        if (id is not null && id != uri && depth == 0 && Ld.SameOrigin(id, uri))
+        {
+            // A link to the post's page (Mastodon's /@alice/123) answers with the Note itself, whose id is
+            // the canonical one: look that up, or fetch the Note from its id, which its origin vouches for.
+            return await ResolveAsync(id, depth + 1, cancellationToken);
+        }
+
+        return document is null || id != uri ? null : await IngestAsync(document, depth, cancellationToken);
     }
 
     private async Task<StatusRecord?> IngestAsync(JsonObject note, int depth, CancellationToken cancellationToken)

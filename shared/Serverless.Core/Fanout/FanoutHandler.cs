@@ -92,11 +92,19 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
                 }
             }
 
-            // Mentioned local accounts see the status at home (the only audience of a direct message).
+            // Mentioned local accounts that follow the author see a direct message at home, as on Mastodon;
+            // mentions from anyone else reach them as notifications and conversations, not in their feed.
+            // (Followers get every other visibility at home through the followers pages below.)
             var localMentions = status.Mentions.Where(m => !m.Acct.Contains('@', StringComparison.Ordinal)).Select(m => m.AccountId).ToList();
-            foreach (var mentioned in localMentions)
+            if (status.Visibility == Visibility.Direct)
             {
-                await WriteAsync(target, TimelineKeys.Home(mentioned), cancellationToken);
+                foreach (var mentioned in localMentions.Where(m => m != status.AccountId))
+                {
+                    if (await FollowsAsync(mentioned, status.AccountId, cancellationToken))
+                    {
+                        await WriteAsync(target, TimelineKeys.Home(mentioned), cancellationToken);
+                    }
+                }
             }
 
             if (status.Visibility == Visibility.Direct && !removing)

@@ -31,6 +31,18 @@ public sealed partial class StatusService
         return lookup is null ? null : await GetAsync(lookup.Value.TargetId, cancellationToken);
     }
 
+    /// <summary>
+    /// A remote status by its web page URL, as people paste links into search. Mastodon finds its own
+    /// copy this way too, which matters for a followers-only post that no fetch would return.
+    /// </summary>
+    public async Task<StatusRecord?> FindByUrlAsync(string url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var key = LookupKeys.Url(url);
+        var lookup = await store.ReadAsync(Containers.Lookups, key, key, StoreJsonContext.Default.LookupRecord, cancellationToken);
+        return lookup is null ? null : await GetAsync(lookup.Value.TargetId, cancellationToken);
+    }
+
     /// <summary>Whether a status with this ActivityPub id was ever stored, deleted or not (so that a late Create cannot resurrect it).</summary>
     public async Task<bool> KnowsUriAsync(string uri, CancellationToken cancellationToken)
     {
@@ -98,6 +110,13 @@ public sealed partial class StatusService
 
             await store.CreateAsync(Containers.Statuses, status.Id, status.Id, status, StoreJsonContext.Default.StatusRecord, cancellationToken);
             created = true;
+            if (status.Url is { Length: > 0 } url && url != status.Uri)
+            {
+                // Pointing at the status, not claiming anything: a later status with the same page wins.
+                var urlKey = LookupKeys.Url(url);
+                await store.UpsertAsync(Containers.Lookups, urlKey, urlKey, new LookupRecord(urlKey, status.Id), StoreJsonContext.Default.LookupRecord, ifMatch: null, cancellationToken);
+            }
+
             if (status.InReplyToId is not null)
             {
                 await IndexInThreadAsync(status, cancellationToken);

@@ -13,6 +13,13 @@ public static class LookupKeys
         return "uri:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(uri)));
     }
 
+    /// <summary>A remote status's web page URL (<c>https://remote/@bob/123</c>) → our id, for search by a pasted link.</summary>
+    public static string Url(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return "url:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)));
+    }
+
     /// <summary>A remote handle (<c>user@domain</c>, case-insensitive) → account id.</summary>
     public static string RemoteAcct(string username, string domain) => "acct:" + username.ToLowerInvariant() + "@" + domain.ToLowerInvariant();
 }

@@ -16,7 +16,7 @@ namespace Serverless.Mastodon.ActivityPub;
 /// <summary>
 /// A local account's collections, as Mastodon serves them to other servers:
 /// <list type="bullet">
-/// <item><c>/users/:u/outbox</c>: <c>Create</c> and <c>Announce</c> activities of public and unlisted statuses, from the account's timeline.</item>
+/// <item><c>/users/:u/outbox</c>: <c>Create</c> and <c>Announce</c> activities of public and unlisted statuses (and followers-only ones for a signed follower), from the account's timeline.</item>
 /// <item><c>/users/:u/followers</c> and <c>/following</c>: actor URIs; the size always, the items unless the account hides its collections.</item>
 /// <item><c>/users/:u/collections/featured</c>: pinned statuses as objects; <c>/collections/tags</c>: featured hashtags.</item>
 /// </list>
@@ -25,7 +25,7 @@ namespace Serverless.Mastodon.ActivityPub;
 /// </summary>
 /// <remarks>
 /// With <c>AUTHORIZED_FETCH</c>, every collection needs a signed request (<see cref="SignedFetch"/>).
-/// TODO(domain blocks, issue #6): blocked accounts and domains get empty collections once blocks are stored.
+/// A signer the author blocks, or from a domain the author blocks, reads an empty outbox.
 /// </remarks>
 public static class CollectionsEndpoints
 {
@@ -40,7 +40,8 @@ public static class CollectionsEndpoints
 
     public static async Task Outbox(ApiRequest request)
     {
-        var account = await FindAccountAsync(request);
+        var account = await request.Service<AccountService>().FindLocalAsync(request.Route("username"), request.Aborted) ?? throw ApiException.NotFound();
+        var viewer = await SignedFetch.ViewerAsync(request, account);
         var id = request.Service<LocalUrls>().Outbox(account.Username);
         if (!NotesEndpoints.IsTrue(request.Params.GetString("page")))
         {
@@ -60,11 +61,15 @@ public static class CollectionsEndpoints
             Descending = !ascending,
             Limit = OutboxScan,
         };
-        var entries = (await request.Service<IDocumentStore>().QueryAsync(Containers.Timelines, query, StoreJsonContext.Default.TimelineEntry, request.Aborted))
+        // Someone the author blocks (or whose domain the author blocks) reads an empty outbox, as on Mastodon.
+        List<string> entries = viewer.ShutOut ? [] : (await request.Service<IDocumentStore>().QueryAsync(Containers.Timelines, query, StoreJsonContext.Default.TimelineEntry, request.Aborted))
             .Items.Select(e => e.Value.StatusId).ToList();
         var statuses = (await request.Service<StatusService>().GetManyAsync(entries, request.Aborted)).ToDictionary(s => s.Id, StringComparer.Ordinal);
 
-        // Take public and unlisted statuses until the page is full; the page covers the entries
+        // A signed follower also reads the followers-only posts, as Mastodon's outbox shows them.
+        var followerSigner = viewer.Signer is { } signer && await request.Service<FollowService>().IsFollowingAsync(signer.Id, account.Id, request.Aborted);
+
+        // Take the statuses the reader may see until the page is full; the page covers the entries
         // read up to there, so that the cursors skip what was left out and nothing is missed.
         var shown = new List<StatusRecord>();
         var covered = 0;
@@ -76,7 +81,8 @@ public static class CollectionsEndpoints
             }
 
             covered++;
-            if (statuses.TryGetValue(statusId, out var status) && status.AccountId == account.Id && status.Visibility is Visibility.Public or Visibility.Unlisted)
+            if (statuses.TryGetValue(statusId, out var status) && status.AccountId == account.Id
+                && (status.Visibility is Visibility.Public or Visibility.Unlisted || (followerSigner && status.Visibility == Visibility.Private)))
             {
                 shown.Add(status);
             }

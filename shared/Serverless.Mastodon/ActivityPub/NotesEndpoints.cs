@@ -140,8 +140,9 @@ public static class NotesEndpoints
     /// The status named by the route, if the named local account wrote it and it may be served:
     /// public and unlisted ones to anyone (deleted ones too, as tombstones); for ActivityPub
     /// (<paramref name="activityPub"/>), private ones to a signer who follows the author or is
-    /// mentioned, direct ones to a mentioned signer. Under authorized fetch, ActivityPub requests
-    /// must be signed (401); pages for browsers are not.
+    /// mentioned, direct ones to a mentioned signer, and nothing to a signer the author blocks or
+    /// whose domain the author blocks. Under authorized fetch, ActivityPub requests must be signed
+    /// (401); pages for browsers are not.
     /// </summary>
     private static async Task<(AccountRecord Account, StatusRecord Status)> FindAsync(ApiRequest request, bool activityPub)
     {
@@ -158,11 +159,17 @@ public static class NotesEndpoints
             throw ApiException.NotFound();
         }
 
-        var signer = activityPub ? await SignedFetch.AuthorizeAsync(request) : null;
+        AccountRecord? signer = null;
+        if (activityPub)
+        {
+            // Someone the author blocks, or from a domain the author blocks, gets nothing, as on Mastodon.
+            var viewer = await SignedFetch.ViewerAsync(request, account);
+            signer = viewer.ShutOut ? throw ApiException.NotFound() : viewer.Signer;
+        }
+
         if (status.Visibility is not (Visibility.Public or Visibility.Unlisted))
         {
             // Not found for anyone it is not addressed to, as on Mastodon (which never says it exists).
-            signer ??= activityPub ? await SignedFetch.SignerAsync(request) : null;
             if (signer is null || !await request.Service<StatusVisibility>().CanSeeAsync(signer, status, request.Aborted))
             {
                 throw ApiException.NotFound();

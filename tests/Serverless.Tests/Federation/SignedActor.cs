@@ -58,6 +58,10 @@ internal sealed class SignedActor
         return response.StatusCode;
     }
 
+    /// <summary>Signs a GET (set its Accept header first) as this actor, as its server signs fetches on its behalf.</summary>
+    public void SignFetch(HttpRequestMessage request) =>
+        HttpSignatureSigner.Sign(request, [], Uri + "#main-key", _privateKeyPem, DateTimeOffset.UtcNow);
+
     /// <summary>A document of this actor's server as ActivityPub JSON (a status's Note, say).</summary>
     public async Task<JsonObject> FetchAsync(string uri)
     {

@@ -94,7 +94,10 @@ public sealed class StatusLifecycleTests(StatusesServerFixture fixture) : IClass
         Assert.Equal("direct", (await GetAsync(bob, $"/api/v1/statuses/{Id(direct)}"))["visibility"]!.GetValue<string>());
         await ExpectAsync(carol, HttpMethod.Get, $"/api/v1/statuses/{Id(direct)}", HttpStatusCode.NotFound);
         await ExpectAsync(Server.Client, HttpMethod.Get, $"/api/v1/statuses/{Id(direct)}", HttpStatusCode.NotFound);
-        await StandaloneServer.EventuallyAsync(async () => (await TimelineIdsAsync(bob, "/api/v1/timelines/home")).Contains(Id(direct)) ? "" : null);
+        // As on Mastodon, a direct message from someone Bob does not follow is a conversation and a
+        // mention, not a post in his home feed.
+        await StandaloneServer.EventuallyAsync(async () => (await GetListAsync(bob, "/api/v1/conversations")).Any(c => Id(c!["last_status"]) == Id(direct)) ? "" : null);
+        Assert.DoesNotContain(Id(direct), await TimelineIdsAsync(bob, "/api/v1/timelines/home"));
 
         var forFollowers = await PostStatusAsync(alice, "followers only", "private");
         await ExpectAsync(bob, HttpMethod.Get, $"/api/v1/statuses/{Id(forFollowers)}", HttpStatusCode.NotFound);
@@ -102,6 +105,10 @@ public sealed class StatusLifecycleTests(StatusesServerFixture fixture) : IClass
         await PostAsync(bob, $"/api/v1/accounts/{Id(forFollowers["account"])}/follow");
         await GetAsync(bob, $"/api/v1/statuses/{Id(forFollowers)}");
         await ExpectAsync(carol, HttpMethod.Get, $"/api/v1/statuses/{Id(forFollowers)}", HttpStatusCode.NotFound);
+
+        // Once Bob follows Alice, her direct messages to him are in his home feed too.
+        var later = await PostStatusAsync(alice, $"@{bobName} now you follow me", "direct");
+        await StandaloneServer.EventuallyAsync(async () => (await TimelineIdsAsync(bob, "/api/v1/timelines/home")).Contains(Id(later)) ? "" : null);
         _ = bobId;
     }
 

@@ -35,7 +35,18 @@ public static partial class SearchEndpoints
         var offset = Math.Max(request.Params.GetInt("offset") ?? 0, 0);
         var mapper = request.Service<EntityMapper>();
 
-        var resolve = request.Account is not null && (request.Params.GetBool("resolve") ?? false);
+        // As Mastodon: resolving remote things and paging are for signed-in users only.
+        var resolve = request.Params.GetBool("resolve") ?? false;
+        if (request.Account is null && resolve)
+        {
+            throw new ApiException(Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized, "Search queries that resolve remote resources are not supported without authentication");
+        }
+
+        if (request.Account is null && offset > 0)
+        {
+            throw new ApiException(Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized, "Search queries pagination is not supported without authentication");
+        }
+
         var accounts = new List<Account>();
         var statuses = new List<Status>();
 
@@ -94,7 +105,8 @@ public static partial class SearchEndpoints
             return (known, null);
         }
 
-        var status = await request.Service<Core.Statuses.StatusService>().FindByUriAsync(q, request.Aborted);
+        var statuses = request.Service<Core.Statuses.StatusService>();
+        var status = await statuses.FindByUriAsync(q, request.Aborted) ?? await statuses.FindByUrlAsync(q, request.Aborted);
         if (status is not null || !resolve)
         {
             return (null, status);

@@ -57,13 +57,20 @@ public static class Containers
     /// </summary>
     public const string Activities = "activities";
 
-    /// <summary>What the instance knows about each remote domain: delivery failures and availability (pk = id = the domain).</summary>
+    /// <summary>
+    /// What the instance knows about each remote domain: delivery failures and availability (pk = id = the domain); the
+    /// moderators' block and allow of it (pk = the domain, id = <c>block</c> or <c>allow</c>), and their lists
+    /// (pk = <c>domain_blocks</c> or <c>domain_allows</c>, id = the sortable id) (Moderation/ModerationRecords.cs).
+    /// </summary>
     public const string Domains = "domains";
 
-    /// <summary>Reports (Moderation/ReportRecord.cs): pk = id = the report id; a copy of each in pk = <c>index</c>, id = the sortable report id, for listing newest first.</summary>
+    /// <summary>
+    /// Reports (Moderation/ReportRecord.cs): pk = id = the report id; a copy of each in pk = <c>index</c>, id = the sortable report id, for listing newest first.
+    /// Also the moderators' index of accounts: pk = <c>accounts</c>, id = the sortable account id (Moderation/ModerationRecords.cs).
+    /// </summary>
     public const string Reports = "reports";
 
-    /// <summary>Instance-wide singletons and counters. pk = the document's name.</summary>
+    /// <summary>Instance-wide singletons and counters (pk = the document's name), and the server rules (pk = <c>rules</c>, id = the sortable rule id).</summary>
     public const string Instance = "instance";
 
     public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Activities, Domains, Reports, Instance];

@@ -109,7 +109,7 @@ internal sealed class Report(string rawDirectory, string outputPath, string? dat
         text.AppendLine("## Run");
         text.AppendLine();
         text.AppendLine(C, $"- When: {meta.GetValueOrDefault("started", "?")} to {meta.GetValueOrDefault("finished", "?")}");
-        text.AppendLine(C, $"- Code: commit `{meta.GetValueOrDefault("git_commit", "?")}`{(meta.GetValueOrDefault("git_dirty", "") is { Length: > 0 } dirty ? $" with uncommitted changes in {dirty} files (other engineers' work in progress)" : "")}; Release builds");
+        text.AppendLine(C, $"- Code: commit `{meta.GetValueOrDefault("git_commit", "?")}`{(meta.GetValueOrDefault("git_dirty", "") is { Length: > 0 } dirty ? $" with uncommitted changes in {dirty} files (results excluded)" : "")}; Release builds");
         text.AppendLine(C, $"- Machine: {meta.GetValueOrDefault("cores", "?")} cores ({meta.GetValueOrDefault("cpu_model", "?")}), {meta.GetValueOrDefault("mem_total", "?")} RAM; server, wrk and anything else running share the cores");
         foreach (var load in loads.Where(l => l.Length >= 2))
         {

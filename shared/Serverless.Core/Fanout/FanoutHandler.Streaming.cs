@@ -27,7 +27,7 @@ public sealed partial class FanoutHandler
 
     /// <summary>
     /// Announces an edit as <c>status.update</c> to the timelines creation put the status on (they
-    /// hold ids, so nothing is rewritten): the first message the author's, public, tag, mentioned and
+    /// hold ids, so nothing is rewritten): the first message the author's, public, tag, following-mentioned and
     /// list timelines, each message one page of local followers. A local status's next page is
     /// enqueued by the remote delivery, which pages through the same followers with the same
     /// continuation; a remote status's here.
@@ -55,7 +55,17 @@ public sealed partial class FanoutHandler
                 }
             }
 
-            timelines.AddRange(status.Mentions.Where(m => !m.Acct.Contains('@', StringComparison.Ordinal)).Select(m => TimelineKeys.Home(m.AccountId)));
+            // Mentioned accounts have a direct message at home only when they follow its author (creation's rule).
+            if (status.Visibility == Visibility.Direct)
+            {
+                foreach (var mention in status.Mentions.Where(m => !m.Acct.Contains('@', StringComparison.Ordinal) && m.AccountId != status.AccountId))
+                {
+                    if (await FollowsAsync(mention.AccountId, status.AccountId, cancellationToken))
+                    {
+                        timelines.Add(TimelineKeys.Home(mention.AccountId));
+                    }
+                }
+            }
             foreach (var membership in memberships)
             {
                 if (await BelongsOnListAsync(status, membership, cancellationToken))

@@ -245,6 +245,9 @@ module functionApp 'modules/functionapp.bicep' = {
     platformAuthPrincipalId: identity.outputs.principalId
     // The web host on Front Door is the instance's domain unless LOCAL_DOMAIN says otherwise.
     localDomain: empty(localDomain) ? webHostName : localDomain
+    // The streaming host is known here only as a custom domain: the Front Door endpoint's generated
+    // host name exists after the app does (Front Door fronts the app), so without one it stays unset.
+    streamingBaseUrl: empty(streamingHostName) ? '' : 'wss://${streamingHostName}'
     registrationsMode: registrationsMode
     authorizedFetch: authorizedFetch
     siteTitle: siteTitle

@@ -78,6 +78,9 @@ param platformAuthPrincipalId string = ''
 @description('LOCAL_DOMAIN; empty for the app default host name.')
 param localDomain string = ''
 
+@description('STREAMING_API_BASE_URL: where clients open the streaming WebSocket (Front Door in front of Web PubSub); empty for the app\'s own host.')
+param streamingBaseUrl string = ''
+
 @description('REGISTRATIONS_MODE.')
 param registrationsMode string = 'open'
 
@@ -199,6 +202,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // The instance (InstanceOptions.FromConfiguration).
     LOCAL_DOMAIN: empty(localDomain) ? site.properties.defaultHostName : localDomain
     LOCAL_HTTPS: 'true'
+    STREAMING_API_BASE_URL: streamingBaseUrl
     REGISTRATIONS_MODE: registrationsMode
     ALLOW_PRIVATE_ADDRESSES: 'false'
     AUTHORIZED_FETCH: authorizedFetch ? 'true' : 'false'

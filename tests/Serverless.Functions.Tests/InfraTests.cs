@@ -18,7 +18,7 @@ public sealed class InfraTests
     /// <summary>Where the code that reads settings lives.</summary>
     private static readonly string[] SourceRoots = ["shared", "functions"];
 
-    private static readonly string[] InstanceSettings = ["LOCAL_DOMAIN", "LOCAL_HTTPS", "REGISTRATIONS_MODE", "ALLOW_PRIVATE_ADDRESSES", "AUTHORIZED_FETCH", "SITE_TITLE", "SITE_CONTACT_EMAIL"];
+    private static readonly string[] InstanceSettings = ["LOCAL_DOMAIN", "LOCAL_HTTPS", "STREAMING_API_BASE_URL", "REGISTRATIONS_MODE", "ALLOW_PRIVATE_ADDRESSES", "AUTHORIZED_FETCH", "SITE_TITLE", "SITE_CONTACT_EMAIL"];
 
     [Fact]
     public void Every_queue_exists_with_its_settings_and_dead_lettering()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Serverless.Core.Accounts;
 using Serverless.Core.Errors;
 using Serverless.Core.Federation;
@@ -209,40 +208,24 @@ public sealed class SafetyService(
     public async Task<IReadOnlyList<UserDomainBlockRecord>> DomainBlocksAsync(string accountId, PageRequest page, CancellationToken cancellationToken) =>
         await PageAsync(UserDomainBlockRecord.Partition(accountId), page, StoreJsonContext.Default.UserDomainBlockRecord, cancellationToken, numericCursor: false);
 
-    /// <summary>Trims, lower-cases and converts to ASCII (IDN) as Mastodon stores domains; anything not a host name is a 422.</summary>
+    /// <summary>
+    /// The domain as accounts carry it (<see cref="Moderation.DomainNames.Normalize"/>, the moderators' rule
+    /// too); blank, not a domain, or our own is a 422.
+    /// </summary>
     public string NormalizeDomain(string? domain)
     {
-        var text = (domain ?? "").Trim().TrimEnd('.');
-        if (text.Length == 0)
+        if (string.IsNullOrWhiteSpace(domain))
         {
             throw new ValidationFailedException("Validation failed: Domain can't be blank");
         }
 
-        // A port stays as it is (accounts on such hosts carry it in their domain); only the host is IDN-mapped.
-        var colon = text.LastIndexOf(':');
-        var port = colon > 0 && text[(colon + 1)..].All(char.IsAsciiDigit) && colon < text.Length - 1 ? text[colon..] : "";
-        var host = text[..(text.Length - port.Length)];
-        string ascii;
-        try
-        {
-            ascii = new IdnMapping().GetAscii(host).ToLowerInvariant() + port;
-        }
-        catch (ArgumentException)
-        {
-            throw new ValidationFailedException("Validation failed: Domain is invalid");
-        }
-
-        if (ascii.Length > 253 || ascii.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '_')) || ascii.StartsWith('.'))
-        {
-            throw new ValidationFailedException("Validation failed: Domain is invalid");
-        }
-
-        if (string.Equals(ascii, instance.LocalDomain, StringComparison.OrdinalIgnoreCase))
+        var normalized = Moderation.DomainNames.Normalize(domain) ?? throw new ValidationFailedException("Validation failed: Domain is invalid");
+        if (string.Equals(normalized, instance.LocalDomain, StringComparison.OrdinalIgnoreCase))
         {
             throw new ValidationFailedException("Validation failed: Domain can't be your own server");
         }
 
-        return ascii;
+        return normalized;
     }
 
     private async Task<List<AccountRecord>> OnDomainAsync(string partition, Func<FollowRecord, string> accountOf, string domain, CancellationToken cancellationToken)

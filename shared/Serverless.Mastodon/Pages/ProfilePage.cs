@@ -7,6 +7,7 @@ using Serverless.Core.Accounts;
 using Serverless.Core.Statuses;
 using Serverless.Core.Timelines;
 using Serverless.Mastodon.Http;
+using Serverless.Mastodon.Rendering;
 
 namespace Serverless.Mastodon.Pages;
 
@@ -34,7 +35,7 @@ public static class ProfilePage
 
         var handle = $"@{account.Username}@{request.Instance.Host}";
         var name = string.IsNullOrEmpty(account.DisplayName) ? account.Username : account.DisplayName;
-        var avatar = account.AvatarUrl ?? $"{request.Instance.BaseUrl}/avatars/original/missing.png";
+        var avatar = request.Service<EntityMapper>().ToAccount(account).Avatar;
         var head = new OpenGraph()
             .Name("description", OpenGraph.Excerpt(RemoteHtml.PlainText(account.Note)))
             .Property("og:site_name", request.Instance.Title)

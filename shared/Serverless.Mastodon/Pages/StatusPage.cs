@@ -7,6 +7,7 @@ using Serverless.Core.Media;
 using Serverless.Core.Statuses;
 using Serverless.Core.Timelines;
 using Serverless.Mastodon.Http;
+using Serverless.Mastodon.Rendering;
 
 namespace Serverless.Mastodon.Pages;
 
@@ -48,7 +49,7 @@ public static class StatusPage
             .Property("og:title", $"{name} ({handle})")
             .Property("og:description", description)
             .Property("og:url", status.Url)
-            .Property("og:image", image is null ? account.AvatarUrl ?? $"{request.Instance.BaseUrl}/avatars/original/missing.png" : UrlOf(image, preview: false))
+            .Property("og:image", image is null ? request.Service<EntityMapper>().ToAccount(account).Avatar : UrlOf(image, preview: false))
             .Property("og:image:alt", image?.Description)
             .Property("article:published_time", status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
             .Property("profile:username", account.Username)

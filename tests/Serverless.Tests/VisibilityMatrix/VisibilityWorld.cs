@@ -87,8 +87,6 @@ public sealed class VisibilityWorld : IAsyncLifetime
 
     public string RootId { get; private set; } = null!;
 
-    public Dictionary<Viewer, int> ListIds { get; } = [];
-
     public Dictionary<Viewer, string> Lists { get; } = [];
 
     public Dictionary<Viewer, StreamClient> UserStreams { get; } = [];

@@ -245,8 +245,8 @@ module functionApp 'modules/functionapp.bicep' = {
     platformAuthPrincipalId: identity.outputs.principalId
     // The web host on Front Door is the instance's domain unless LOCAL_DOMAIN says otherwise.
     localDomain: empty(localDomain) ? webHostName : localDomain
-    // The streaming host is known here only as a custom domain: the Front Door endpoint's generated
-    // host name exists after the app does (Front Door fronts the app), so without one it stays unset.
+    // A custom streaming domain is known up front; Front Door's generated host name only after
+    // Front Door, which fronts this app: streamingSetting below sets it then.
     streamingBaseUrl: empty(streamingHostName) ? '' : 'wss://${streamingHostName}'
     registrationsMode: registrationsMode
     authorizedFetch: authorizedFetch
@@ -285,6 +285,19 @@ module frontDoor 'modules/frontdoor.bicep' = {
     streamingHostName: streamingHostName
     webEndpoint: !empty(webHostName)
     webHostName: webHostName
+  }
+}
+
+// STREAMING_API_BASE_URL from Front Door's streaming host (the custom domain, else the endpoint's
+// generated …azurefd.net name), merged into the app settings the function app module wrote.
+module streamingSetting 'modules/appsettings-merge.bicep' = {
+  name: 'streaming-setting'
+  scope: resourceGroup
+  params: {
+    appName: functionApp.outputs.name
+    settings: {
+      STREAMING_API_BASE_URL: 'wss://${frontDoor.outputs.streamingHostName}'
+    }
   }
 }
 

@@ -186,6 +186,27 @@ public sealed class InfraTests
         Assert.All(resources.Where(r => Type(r) == "Microsoft.Cdn/profiles/afdEndpoints/routes"), route => Assert.Null(route["properties"]!["cacheConfiguration"]));
     }
 
+    [Fact]
+    public void The_streaming_base_url_is_front_doors_streaming_host_merged_into_the_app_settings()
+    {
+        // Set after Front Door (whose generated host name the app module cannot know), to its
+        // streaming host: the custom domain when given, else the endpoint's own name.
+        var merge = Deployment("streaming-setting");
+        var dependsOn = merge["dependsOn"]!.AsArray().Select(d => (string?)d).ToList();
+        Assert.Contains(dependsOn, d => d!.Contains("'frontdoor')", StringComparison.Ordinal));
+        Assert.Contains(dependsOn, d => d!.Contains("'functionapp')", StringComparison.Ordinal));
+        var value = (string?)MergedSettings()["STREAMING_API_BASE_URL"];
+        Assert.StartsWith("[format('wss://{0}', reference(", value, StringComparison.Ordinal);
+        Assert.Contains("'frontdoor')", value, StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.streamingHostName.value)]", value, StringComparison.Ordinal);
+
+        // A sites/config write replaces every setting: the module must keep the ones already there.
+        var resource = Assert.Single(AllResources(merge["properties"]!["template"]!), IsAppSettings);
+        Assert.Equal(
+            "[union(list(format('{0}/config/appsettings', resourceId('Microsoft.Web/sites', parameters('appName'))), '2024-04-01').properties, parameters('settings'))]",
+            (string?)resource["properties"]);
+    }
+
     private static bool IsRead(string name, IReadOnlyList<string> sources)
     {
         var parts = name.Split("__", 2);
@@ -210,8 +231,24 @@ public sealed class InfraTests
             .ToList();
     }
 
-    private static JsonObject AppSettings() =>
-        Assert.Single(AllResources(Template.Value), r => Type(r) == "Microsoft.Web/sites/config" && ((string?)r["name"])?.EndsWith("'appsettings')]", StringComparison.Ordinal) == true)["properties"]!.AsObject();
+    /// <summary>The function app's settings: those its module writes, plus those merged in after Front Door (STREAMING_API_BASE_URL).</summary>
+    private static JsonObject AppSettings()
+    {
+        var settings = Assert.Single(AllResources(Template.Value), r => IsAppSettings(r) && r["properties"] is JsonObject)["properties"]!.AsObject().DeepClone().AsObject();
+        foreach (var (name, value) in MergedSettings())
+        {
+            settings[name] = value?.DeepClone();
+        }
+
+        return settings;
+    }
+
+    /// <summary>The settings the merge module lays over the app's own, as main.bicep passes them.</summary>
+    private static JsonObject MergedSettings() =>
+        Deployment("streaming-setting")["properties"]!["parameters"]!["settings"]!["value"]!.AsObject();
+
+    private static bool IsAppSettings(JsonNode resource) =>
+        Type(resource) == "Microsoft.Web/sites/config" && ((string?)resource["name"])?.EndsWith("'appsettings')]", StringComparison.Ordinal) == true;
 
     private static JsonNode Deployment(string name) =>
         Assert.Single(Resources(Template.Value), r => Type(r) == "Microsoft.Resources/deployments" && (string?)r["name"] == name);

@@ -60,11 +60,8 @@ param webPubSubSku string = 'Standard_S1'
 @description('Path of the Web PubSub event handler on the app; {event} is connect or a user event name.')
 param webPubSubEventHandlerPath string = '/_streaming/{event}'
 
-@description('Audience of the managed-identity token Web PubSub sends with each event (the app checks it).')
+@description('Audience (resource) of the managed-identity token Web PubSub sends with each event; the app validates it (WebPubSub__eventHandlerAudience). The default is an Azure service\'s resource id, which needs no app registration; the token is still only accepted from our identity.')
 param webPubSubEventHandlerAudience string = 'https://webpubsub.azure.com'
-
-@description('Turn on App Service Authentication (Entra, anonymous requests allowed) so that Web PubSub\'s managed-identity event calls reach the app validated, with X-MS-CLIENT-PRINCIPAL-ID set, as WebPubSubEventHandler requires. Off by default: not yet tried on a live app, and Mastodon clients send their own bearer tokens to the same app.')
-param eventHandlerPlatformAuth bool = false
 
 @description('Custom domain of the streaming host on Front Door, e.g. streaming.example.com; empty: the Front Door endpoint host name.')
 param streamingHostName string = ''
@@ -240,9 +237,8 @@ module functionApp 'modules/functionapp.bicep' = {
     webPubSubHub: webPubSubHub
     appInsightsConnectionString: monitoring.outputs.connectionString
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
-    platformAuth: eventHandlerPlatformAuth
-    platformAuthAudience: webPubSubEventHandlerAudience
-    platformAuthPrincipalId: identity.outputs.principalId
+    webPubSubEventHandlerAudience: webPubSubEventHandlerAudience
+    identityPrincipalId: identity.outputs.principalId
     // The web host on Front Door is the instance's domain unless LOCAL_DOMAIN says otherwise.
     localDomain: empty(localDomain) ? webHostName : localDomain
     // A custom streaming domain is known up front; Front Door's generated host name only after

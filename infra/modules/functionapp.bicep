@@ -66,14 +66,11 @@ param appInsightsConnectionString string
 @description('Always-ready instances of the HTTP group (0: cold starts, no baseline cost).')
 param alwaysReadyHttpInstances int = 1
 
-@description('App Service Authentication for Web PubSub\'s event calls (see main.bicep eventHandlerPlatformAuth).')
-param platformAuth bool = false
+@description('Audience of the Entra tokens Web PubSub sends with its events (the hub event handler\'s managed-identity resource); the app validates them.')
+param webPubSubEventHandlerAudience string
 
-@description('Audience of the tokens Web PubSub sends with its events.')
-param platformAuthAudience string = ''
-
-@description('Object id of the only principal whose tokens are accepted (the identity Web PubSub calls as).')
-param platformAuthPrincipalId string = ''
+@description('Object id of the user-assigned identity: the only caller whose event tokens the app accepts (Web PubSub calls as it).')
+param identityPrincipalId string
 
 @description('LOCAL_DOMAIN; empty for the app default host name.')
 param localDomain string = ''
@@ -197,6 +194,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     WebPubSub__endpoint: webPubSubEndpoint
     WebPubSub__hub: webPubSubHub
     WebPubSub__clientId: identityClientId
+    // Web PubSub's event calls carry an Entra token of the identity, validated by the app
+    // (WebPubSubEventAuthenticator) against the tenant's signing keys: audience, tenant, issuer, caller.
+    WebPubSub__eventHandlerAudience: webPubSubEventHandlerAudience
+    WebPubSub__eventHandlerTenantId: tenant().tenantId
+    WebPubSub__eventHandlerPrincipalId: identityPrincipalId
+    WebPubSub__eventHandlerAuthority: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
     // The root path belongs to the app, not to the Functions landing page.
     AzureWebJobsDisableHomepage: 'true'
     // The instance (InstanceOptions.FromConfiguration).
@@ -208,48 +211,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTHORIZED_FETCH: authorizedFetch ? 'true' : 'false'
     SITE_TITLE: siteTitle
     SITE_CONTACT_EMAIL: siteContactEmail
-  }
-}
-
-// Validates Entra tokens when present and sets X-MS-CLIENT-PRINCIPAL-ID (stripping it from
-// anything else); requests without a token still reach the app anonymously.
-resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (platformAuth) {
-  parent: site
-  name: 'authsettingsV2'
-  properties: {
-    platform: {
-      enabled: true
-    }
-    globalValidation: {
-      requireAuthentication: false
-      unauthenticatedClientAction: 'AllowAnonymous'
-    }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          openIdIssuer: 'https://sts.windows.net/${tenant().tenantId}/'
-          clientId: identityClientId
-        }
-        validation: {
-          allowedAudiences: [
-            platformAuthAudience
-          ]
-          defaultAuthorizationPolicy: {
-            allowedPrincipals: {
-              identities: [
-                platformAuthPrincipalId
-              ]
-            }
-          }
-        }
-      }
-    }
-    login: {
-      tokenStore: {
-        enabled: false
-      }
-    }
   }
 }
 

@@ -3,8 +3,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Serverless.Core.Errors;
+using Serverless.Core.Json;
 using Serverless.Core.Lists;
 using Serverless.Core.OAuth;
+using Serverless.Core.Security;
+using Serverless.Core.Storage;
 using Serverless.Core.Streaming;
 
 namespace Serverless.Azure.WebPubSub;
@@ -15,22 +18,24 @@ namespace Serverless.Azure.WebPubSub;
 /// Mastodon token from the subprotocol, masto.js, or <c>?access_token=</c>, megalodon; answer with
 /// the account as <c>userId</c>, the token echoed as <c>subprotocol</c> and the groups of
 /// <c>?stream=</c>) and user <c>message</c>s (subscribe/unsubscribe frames → group membership
-/// through the REST API).
+/// through the REST API, each checked against the scopes of the token the connection opened with).
 /// </summary>
 /// <remarks>
 /// Who may call: with an access key, every event must carry a matching <c>ce-signature</c>.
-/// Without one (an Entra-only service, local auth disabled) the service authenticates to the
-/// function with its managed identity token, and this handler trusts the platform to have
-/// validated it: it requires the <c>X-MS-CLIENT-PRINCIPAL-ID</c> header that App Service
-/// Authentication (configured for the event handler's audience) sets after validating the
-/// token and strips from anything else. Validating Entra tokens here would need the tenant's
-/// signing keys fetched at run time, a second auth stack next to the platform's.
+/// Without one (an Entra-only service, local auth disabled) the service sends an Entra token of
+/// its managed identity in <c>Authorization</c>, which <see cref="WebPubSubEventAuthenticator"/>
+/// validates (signature, issuer, audience, lifetime, our identity); with neither configured every
+/// event is refused. The connect answer sets <c>ce-connectionState</c> to the key of the Mastodon
+/// token (its hash, never the token), which the service sends back with every later event: a
+/// subscribe frame then re-reads the token (one point read) for its current scopes and revocation.
 /// </remarks>
 public sealed partial class WebPubSubEventHandler(
     IWebPubSubClient client,
     WebPubSubOptions options,
     OAuthService oauth,
     ListService lists,
+    IDocumentStore store,
+    WebPubSubEventAuthenticator? authenticator,
     ILogger<WebPubSubEventHandler> logger) : IStreamingEventHandler
 {
     public const string ConnectType = "azure.webpubsub.sys.connect";
@@ -41,8 +46,10 @@ public sealed partial class WebPubSubEventHandler(
     /// <summary>Subprotocols Web PubSub itself understands: never a Mastodon token.</summary>
     private const string ServiceSubprotocolSuffix = ".webpubsub.azure.v1";
 
-    /// <summary>The principal header App Service Authentication sets after validating a token.</summary>
-    public const string PlatformPrincipalHeader = "X-MS-CLIENT-PRINCIPAL-ID";
+    /// <summary>The connection state header: set on the connect answer, sent back by the service with each later event.</summary>
+    public const string ConnectionStateHeader = "ce-connectionState";
+
+    private const string MissingScopes = "Access token does not have the required scopes";
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -61,7 +68,7 @@ public sealed partial class WebPubSubEventHandler(
             return;
         }
 
-        if (!Authentic(request))
+        if (!await AuthenticAsync(request, context.RequestAborted))
         {
             Log.EventRejected(logger, request.Headers["ce-type"].ToString());
             await ErrorAsync(context, StatusCodes.Status401Unauthorized, "Invalid event signature");
@@ -114,10 +121,16 @@ public sealed partial class WebPubSubEventHandler(
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
-    private bool Authentic(HttpRequest request) =>
-        options.AccessKey is { } key
-            ? WebPubSubAccessKey.Verify(key, request.Headers["ce-connectionId"].ToString(), request.Headers["ce-signature"].ToString())
-            : !string.IsNullOrEmpty(request.Headers[PlatformPrincipalHeader].ToString());
+    private async Task<bool> AuthenticAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (options.AccessKey is { } key)
+        {
+            return WebPubSubAccessKey.Verify(key, request.Headers["ce-connectionId"].ToString(), request.Headers["ce-signature"].ToString());
+        }
+
+        // No key and no Entra settings: nothing can prove the caller is our service, so nothing is accepted.
+        return authenticator is not null && await authenticator.AuthenticateAsync(request.Headers.Authorization.ToString(), cancellationToken);
+    }
 
     private async Task ConnectAsync(HttpContext context)
     {
@@ -159,12 +172,12 @@ public sealed partial class WebPubSubEventHandler(
             if (group is not null && !Scopes.Covers(record.Scopes, StreamNames.RequiredScope(stream)))
             {
                 // user:notification needs read:notifications, the others read:statuses (or read), as Mastodon checks.
-                (group, error) = (null, "Access token does not have the required scopes");
+                (group, error) = (null, MissingScopes);
             }
 
             if (group is null)
             {
-                await ErrorAsync(context, error is NotAuthorizedList or "Access token does not have the required scopes" ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, error!);
+                await ErrorAsync(context, error is NotAuthorizedList or MissingScopes ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest, error!);
                 return;
             }
 
@@ -174,6 +187,7 @@ public sealed partial class WebPubSubEventHandler(
         Log.Connected(logger, accountId, groups.Count);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
+        context.Response.Headers[ConnectionStateHeader] = ConnectionState(AccessTokenRecord.Key(Secrets.Hash(token)));
         await context.Response.WriteAsync(ConnectResponse(accountId, groups, subprotocol), cancellationToken);
     }
 
@@ -203,15 +217,30 @@ public sealed partial class WebPubSubEventHandler(
             return;
         }
 
-        var (group, error) = await GroupAsync(Text(root, "stream"), accountId, Text(root, "tag"), Text(root, "list"), cancellationToken);
+        var stream = Text(root, "stream");
+        var (group, error) = await GroupAsync(stream, accountId, Text(root, "tag"), Text(root, "list"), cancellationToken);
         if (group is null)
         {
-            await FrameErrorAsync(context, error!);
+            await FrameErrorAsync(context, error!, error == NotAuthorizedList ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest);
             return;
         }
 
         if (type == "subscribe")
         {
+            // The token the connection opened with, as it is now: revoked → refused; each stream needs its own scope.
+            var token = await TokenAsync(context.Request.Headers[ConnectionStateHeader].ToString(), cancellationToken);
+            if (token is null || token.AccountId != accountId)
+            {
+                await FrameErrorAsync(context, "Invalid access token", StatusCodes.Status401Unauthorized);
+                return;
+            }
+
+            if (!Scopes.Covers(token.Scopes, StreamNames.RequiredScope(stream!)))
+            {
+                await FrameErrorAsync(context, MissingScopes, StatusCodes.Status401Unauthorized);
+                return;
+            }
+
             await client.AddConnectionToGroupAsync(group, connectionId, cancellationToken);
         }
         else
@@ -223,6 +252,43 @@ public sealed partial class WebPubSubEventHandler(
     }
 
     private const string NotAuthorizedList = "Not authorized to stream this list";
+
+    /// <summary>The connection state: base64 of <c>{"token":"token:{hash}"}</c> (the service asks for base64 when a value is more than plain characters).</summary>
+    public static string ConnectionState(string tokenKey)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("token", tokenKey);
+            writer.WriteEndObject();
+        }
+
+        return Convert.ToBase64String(buffer.ToArray());
+    }
+
+    /// <summary>The live token record named by the connection state; null when absent, malformed, unknown or revoked.</summary>
+    private async Task<AccessTokenRecord?> TokenAsync(string state, CancellationToken cancellationToken)
+    {
+        string? key;
+        try
+        {
+            using var json = JsonDocument.Parse(Convert.FromBase64String(state));
+            key = json.RootElement.ValueKind == JsonValueKind.Object ? Text(json.RootElement, "token") : null;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            return null;
+        }
+
+        if (key is null || !key.StartsWith(AccessTokenRecord.Key(""), StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var doc = await store.ReadAsync(Containers.OAuth, key, key, StoreJsonContext.Default.AccessTokenRecord, cancellationToken);
+        return doc?.Value is { RevokedAt: null } record ? record : null;
+    }
 
     private async Task<(string? Group, string? Error)> GroupAsync(string? stream, string accountId, string? tag, string? list, CancellationToken cancellationToken)
     {
@@ -288,14 +354,14 @@ public sealed partial class WebPubSubEventHandler(
     }
 
     /// <summary>A reply to a bad frame: the service sends a message event's response body back to the client, as Mastodon sends its error frame.</summary>
-    private static async Task FrameErrorAsync(HttpContext context, string error)
+    private static async Task FrameErrorAsync(HttpContext context, string error, int status = StatusCodes.Status400BadRequest)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("error", error);
-            writer.WriteNumber("status", StatusCodes.Status400BadRequest);
+            writer.WriteNumber("status", status);
             writer.WriteEndObject();
         }
 
@@ -340,7 +406,7 @@ public sealed partial class WebPubSubEventHandler(
         [LoggerMessage(Level = LogLevel.Information, Message = "Streaming connection for account {AccountId} with {Groups} initial groups")]
         public static partial void Connected(ILogger logger, string accountId, int groups);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Web PubSub event {Type} refused: signature or platform principal missing")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Web PubSub event {Type} refused: no valid signature or Entra token of our identity")]
         public static partial void EventRejected(ILogger logger, string type);
     }
 }

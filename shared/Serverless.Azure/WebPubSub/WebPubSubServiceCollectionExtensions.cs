@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Serverless.Core.Lists;
 using Serverless.Core.OAuth;
+using Serverless.Core.Storage;
 using Serverless.Core.Streaming;
 
 namespace Serverless.Azure.WebPubSub;
@@ -33,12 +34,20 @@ public static class WebPubSubServiceCollectionExtensions
             options.AccessKey is null ? AzureCredentials.Create(options.ClientId) : null,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IStreamPublisher>(sp => new WebPubSubStreamPublisher(sp.GetRequiredService<IWebPubSubClient>()));
+        // Without an access key, events are authenticated by the Entra token the service sends (none configured: all refused).
+        services.TryAddSingleton(sp => new WebPubSubEventAuthenticatorHolder(
+            options.AccessKey is null && options.EventAuthConfigured ? new WebPubSubEventAuthenticator(options, sp.GetRequiredService<TimeProvider>()) : null));
         services.TryAddSingleton<IStreamingEventHandler>(sp => new WebPubSubEventHandler(
             sp.GetRequiredService<IWebPubSubClient>(),
             options,
             sp.GetRequiredService<OAuthService>(),
             sp.GetRequiredService<ListService>(),
+            sp.GetRequiredService<IDocumentStore>(),
+            sp.GetRequiredService<WebPubSubEventAuthenticatorHolder>().Authenticator,
             sp.GetRequiredService<ILogger<WebPubSubEventHandler>>()));
         return services;
     }
 }
+
+/// <summary>The event authenticator, or none (access-key mode, or Entra settings missing), as one singleton.</summary>
+internal sealed record WebPubSubEventAuthenticatorHolder(WebPubSubEventAuthenticator? Authenticator);

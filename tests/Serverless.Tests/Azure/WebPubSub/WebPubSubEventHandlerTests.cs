@@ -7,6 +7,7 @@ using Serverless.Azure.WebPubSub;
 using Serverless.Core.Ids;
 using Serverless.Core.Lists;
 using Serverless.Core.OAuth;
+using Serverless.Core.Security;
 using Serverless.Embedded.Sqlite;
 using Serverless.Tests.Embedded;
 
@@ -50,7 +51,10 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
     }
 
     private WebPubSubEventHandler Handler(WebPubSubOptions options) =>
-        new(new HttpWebPubSubClient(_http, options, options.AccessKey is null ? new StaticCredential() : null, TimeProvider.System), options, _oauth, _lists, NullLogger<WebPubSubEventHandler>.Instance);
+        new(new HttpWebPubSubClient(_http, options, options.AccessKey is null ? new StaticCredential() : null, TimeProvider.System), options, _oauth, _lists, _store, null, NullLogger<WebPubSubEventHandler>.Instance);
+
+    /// <summary>The connection state the connect answer set for <paramref name="token"/>, as the service sends it back.</summary>
+    private static string StateOf(string token) => WebPubSubEventHandler.ConnectionState(AccessTokenRecord.Key(Secrets.Hash(token)));
 
     private async Task<string> TokenAsync(string accountId, params string[] scopes)
     {
@@ -153,18 +157,67 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
         await _handler.HandleAsync(other);
         Assert.Equal(401, other.Response.StatusCode);
 
-        var frame = Event(WebPubSubEventHandler.MessageType, $$"""{"type":"subscribe","stream":"list","list":"{{list.Id}}"}""", userId: "301");
+        var frame = Event(WebPubSubEventHandler.MessageType, $$"""{"type":"subscribe","stream":"list","list":"{{list.Id}}"}""", userId: "301", state: StateOf(await TokenAsync("301")));
         await _handler.HandleAsync(frame);
         Assert.Contains("Not authorized to stream this list", ResponseBody(frame), StringComparison.Ordinal);
         Assert.Empty(_service.Requests);
     }
 
     [Fact]
+    public async Task The_connect_answer_keeps_the_tokens_key_not_the_token_in_the_connection_state()
+    {
+        var token = await TokenAsync("41");
+        var context = Event(WebPubSubEventHandler.ConnectType, ConnectBody([token], []));
+        await _handler.HandleAsync(context);
+
+        Assert.Equal(200, context.Response.StatusCode);
+        var state = context.Response.Headers[WebPubSubEventHandler.ConnectionStateHeader].ToString();
+        Assert.Equal(StateOf(token), state);
+        Assert.DoesNotContain(token, Encoding.UTF8.GetString(Convert.FromBase64String(state)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subscribe_frames_need_the_streams_scope_and_a_token_still_valid()
+    {
+        var statusesOnly = StateOf(await TokenAsync("43", "read:statuses"));
+        var notifications = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"user:notification"}""", userId: "43", state: statusesOnly);
+        await _handler.HandleAsync(notifications);
+        using (var error = JsonDocument.Parse(ResponseBody(notifications)))
+        {
+            Assert.Equal("Access token does not have the required scopes", error.RootElement.GetProperty("error").GetString());
+            Assert.Equal(401, error.RootElement.GetProperty("status").GetInt32());
+        }
+
+        var notificationsOnly = StateOf(await TokenAsync("43", "read:notifications"));
+        var publicStream = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"public"}""", userId: "43", state: notificationsOnly);
+        await _handler.HandleAsync(publicStream);
+        Assert.Contains("Access token does not have the required scopes", ResponseBody(publicStream), StringComparison.Ordinal);
+
+        var allowed = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"user:notification"}""", userId: "43", state: notificationsOnly);
+        await _handler.HandleAsync(allowed);
+        Assert.Equal(204, allowed.Response.StatusCode);
+
+        // Revoked after connecting; a state that names nothing; someone else's token; no state at all.
+        var app = await _oauth.CreateApplicationAsync("Revoked", OAuthService.OutOfBand, "read", null, CancellationToken.None);
+        var (revoked, _) = await _oauth.IssueTokenAsync(app, "43", ["read"], CancellationToken.None);
+        Assert.True(await _oauth.RevokeAsync(revoked, app.ClientId, CancellationToken.None));
+        foreach (var state in new[] { StateOf(revoked), StateOf("made-up"), StateOf(await TokenAsync("44")), "", "not base64!" })
+        {
+            var frame = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"public"}""", userId: "43", state: state);
+            await _handler.HandleAsync(frame);
+            Assert.Contains("Invalid access token", ResponseBody(frame), StringComparison.Ordinal);
+        }
+
+        Assert.Single(_service.Requests);
+    }
+
+    [Fact]
     public async Task Subscribe_and_unsubscribe_frames_change_the_connections_groups()
     {
-        var subscribe = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"hashtag","tag":"#Fediverse"}""", userId: "42");
+        var state = StateOf(await TokenAsync("42"));
+        var subscribe = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"hashtag","tag":"#Fediverse"}""", userId: "42", state: state);
         await _handler.HandleAsync(subscribe);
-        var user = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"user"}""", userId: "42");
+        var user = Event(WebPubSubEventHandler.MessageType, """{"type":"subscribe","stream":"user"}""", userId: "42", state: state);
         await _handler.HandleAsync(user);
         var unsubscribe = Event(WebPubSubEventHandler.MessageType, """{"type":"unsubscribe","stream":"hashtag","tag":"fediverse"}""", userId: "42");
         await _handler.HandleAsync(unsubscribe);
@@ -213,19 +266,16 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Without_an_access_key_only_events_the_platform_authenticated_are_accepted()
+    public async Task Without_an_access_key_or_Entra_settings_every_event_is_refused()
     {
         var entraOnly = Handler(new WebPubSubOptions { Endpoint = _service.Endpoint });
         var token = await TokenAsync("6");
 
         var anonymous = Event(WebPubSubEventHandler.ConnectType, ConnectBody([token], []), signature: "");
+        anonymous.Request.Headers["X-MS-CLIENT-PRINCIPAL-ID"] = "service-principal-id";
+        anonymous.Request.Headers.Authorization = "Bearer anything";
         await entraOnly.HandleAsync(anonymous);
         Assert.Equal(401, anonymous.Response.StatusCode);
-
-        var fromService = Event(WebPubSubEventHandler.ConnectType, ConnectBody([token], []), signature: "");
-        fromService.Request.Headers[WebPubSubEventHandler.PlatformPrincipalHeader] = "service-principal-id";
-        await entraOnly.HandleAsync(fromService);
-        Assert.Equal(200, fromService.Response.StatusCode);
     }
 
     [Fact]
@@ -241,7 +291,7 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
         Assert.Equal(400, otherHub.Response.StatusCode);
     }
 
-    private static DefaultHttpContext Context(string method)
+    internal static DefaultHttpContext Context(string method)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
@@ -250,7 +300,7 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
         return context;
     }
 
-    private static DefaultHttpContext Event(string type, string body, string? userId = null, string? signature = null)
+    internal static DefaultHttpContext Event(string type, string body, string? userId = null, string? signature = null, string? state = null)
     {
         var context = Context("POST");
         var headers = context.Request.Headers;
@@ -268,12 +318,17 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
             headers["ce-userId"] = userId;
         }
 
+        if (state is not null)
+        {
+            headers[WebPubSubEventHandler.ConnectionStateHeader] = state;
+        }
+
         context.Request.ContentType = type == WebPubSubEventHandler.MessageType ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         return context;
     }
 
-    private static string ConnectBody(string[] subprotocols, Dictionary<string, string[]> query)
+    internal static string ConnectBody(string[] subprotocols, Dictionary<string, string[]> query)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -309,7 +364,7 @@ public sealed class WebPubSubEventHandlerTests : IAsyncLifetime, IDisposable
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string ResponseBody(HttpContext context)
+    internal static string ResponseBody(HttpContext context)
     {
         context.Response.Body.Position = 0;
         return new StreamReader(context.Response.Body).ReadToEnd();

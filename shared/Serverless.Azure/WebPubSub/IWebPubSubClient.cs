@@ -7,8 +7,11 @@ namespace Serverless.Azure.WebPubSub;
 /// <summary>The few Web PubSub data-plane calls streaming needs: a seam for tests.</summary>
 public interface IWebPubSubClient
 {
-    /// <summary>Sends one text message (a Mastodon event frame) to every connection of a group.</summary>
-    Task SendToGroupAsync(string group, string message, CancellationToken cancellationToken);
+    /// <summary>Sends one text message (a Mastodon event frame) to every connection of a group, or those that pass <paramref name="filter"/> (OData, see <see cref="WebPubSubFilter"/>).</summary>
+    Task SendToGroupAsync(string group, string message, string? filter, CancellationToken cancellationToken);
+
+    /// <summary>Sends one text message to the connections of one user (the account id the connect answer named), or those that pass <paramref name="filter"/>.</summary>
+    Task SendToUserAsync(string userId, string message, string? filter, CancellationToken cancellationToken);
 
     Task AddConnectionToGroupAsync(string group, string connectionId, CancellationToken cancellationToken);
 
@@ -52,12 +55,21 @@ public sealed class HttpWebPubSubClient : IWebPubSubClient
         _time = time;
     }
 
-    public Task SendToGroupAsync(string group, string message, CancellationToken cancellationToken)
+    public Task SendToGroupAsync(string group, string message, string? filter, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, GroupPath(group) + "/:send", Text(message), cancellationToken, filter);
+
+    public Task SendToUserAsync(string userId, string message, string? filter, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return SendAsync(HttpMethod.Post, "/users/" + Uri.EscapeDataString(userId) + "/:send", Text(message), cancellationToken, filter);
+    }
+
+    private static StringContent Text(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var content = new StringContent(message, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        return SendAsync(HttpMethod.Post, GroupPath(group) + "/:send", content, cancellationToken);
+        return content;
     }
 
     public Task AddConnectionToGroupAsync(string group, string connectionId, CancellationToken cancellationToken) =>
@@ -66,12 +78,13 @@ public sealed class HttpWebPubSubClient : IWebPubSubClient
     public Task RemoveConnectionFromGroupAsync(string group, string connectionId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, GroupPath(group) + "/connections/" + Uri.EscapeDataString(connectionId), null, cancellationToken);
 
-    /// <summary>The request URL of a data-plane path under the hub.</summary>
-    public Uri Url(string path)
+    /// <summary>The request URL of a data-plane path under the hub, with an OData <c>filter</c> when given.</summary>
+    public Uri Url(string path, string? filter = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var baseUri = _options.Endpoint!.AbsoluteUri.TrimEnd('/');
-        return new Uri($"{baseUri}/api/hubs/{Uri.EscapeDataString(_options.Hub)}{path}?api-version={ApiVersion}");
+        var query = string.IsNullOrEmpty(filter) ? "" : "&filter=" + Uri.EscapeDataString(filter);
+        return new Uri($"{baseUri}/api/hubs/{Uri.EscapeDataString(_options.Hub)}{path}?api-version={ApiVersion}{query}");
     }
 
     private static string GroupPath(string group)
@@ -80,9 +93,9 @@ public sealed class HttpWebPubSubClient : IWebPubSubClient
         return "/groups/" + Uri.EscapeDataString(group);
     }
 
-    private async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, string? filter = null)
     {
-        var url = Url(path);
+        var url = Url(path, filter);
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await BearerAsync(url, cancellationToken).ConfigureAwait(false));
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -7,14 +7,24 @@ namespace Serverless.Azure.WebPubSub;
 /// Publishes a stream event as a Web PubSub group send: the group is the event's own
 /// (<c>user:{id}</c>, <c>public:local</c>, <c>hashtag:{tag}</c>…, the names the connect and
 /// subscribe handlers join connections to), the message Mastodon's frame
-/// <c>{"stream":[…],"event":"update","payload":"&lt;JSON string&gt;"}</c>.
+/// <c>{"stream":[…],"event":"update","payload":"&lt;JSON string&gt;"}</c>. The service cannot filter
+/// per connection, so what the publisher decided per viewer travels as an OData filter: an event
+/// with <see cref="StreamEvent.ExceptViewers"/> goes to the group except those accounts'
+/// connections, one with <see cref="StreamEvent.OnlyViewer"/> to that account's connections in
+/// the group only (a send to the user filtered on the group).
 /// </summary>
 public sealed class WebPubSubStreamPublisher(IWebPubSubClient client) : IStreamPublisher
 {
     public Task PublishAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
-        return client.SendToGroupAsync(streamEvent.Group, Frame(streamEvent), cancellationToken);
+        if (streamEvent.OnlyViewer is { } viewer)
+        {
+            return client.SendToUserAsync(viewer, Frame(streamEvent), WebPubSubFilter.InGroup(streamEvent.Group), cancellationToken);
+        }
+
+        var filter = streamEvent.ExceptViewers is { Count: > 0 } except ? WebPubSubFilter.ExceptUsers(except) : null;
+        return client.SendToGroupAsync(streamEvent.Group, Frame(streamEvent), filter, cancellationToken);
     }
 
     /// <summary>Mastodon's streaming frame: the payload stays a string, as Mastodon sends it.</summary>

@@ -278,6 +278,7 @@ public sealed class FilterService(IDocumentStore store, SnowflakeIds ids, TimePr
 
     private async Task PublishChangedAsync(string accountId, CancellationToken cancellationToken)
     {
+        await IndexHolderAsync(accountId, cancellationToken);
         if (publisher is null)
         {
             return;
@@ -285,6 +286,23 @@ public sealed class FilterService(IDocumentStore store, SnowflakeIds ids, TimePr
 
         // Mastodon's filters_changed frame has no payload; clients refetch their filters.
         await publisher.PublishAsync(new StreamEvent("user:" + accountId, ["user"], "filters_changed", ""), cancellationToken);
+    }
+
+    /// <summary>Keeps <see cref="FilterHolderRecord"/> in step with the account's filters after a change.</summary>
+    private async Task IndexHolderAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var filters = await ListAsync(accountId, cancellationToken);
+        foreach (var context in FilterHolderRecord.Contexts)
+        {
+            if (filters.Any(f => (f.Keywords.Count > 0 || f.Statuses.Count > 0) && f.Context.Contains(context, StringComparer.Ordinal)))
+            {
+                await store.UpsertAsync(Containers.UserData, FilterHolderRecord.Partition(context), accountId, new FilterHolderRecord { AccountId = accountId }, FiltersStoreJsonContext.Default.FilterHolderRecord, ifMatch: null, cancellationToken);
+            }
+            else
+            {
+                await store.DeleteAsync(Containers.UserData, FilterHolderRecord.Partition(context), accountId, ifMatch: null, cancellationToken);
+            }
+        }
     }
 
     private static string ValidTitle(string? title) =>

@@ -11,6 +11,7 @@ namespace Serverless.Core.Filters;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(FilterRecord))]
+[JsonSerializable(typeof(FilterHolderRecord))]
 [JsonSerializable(typeof(Tags.TagFollowRecord))]
 [JsonSerializable(typeof(Tags.FeaturedTagRecord))]
 public sealed partial class FiltersStoreJsonContext : JsonSerializerContext;

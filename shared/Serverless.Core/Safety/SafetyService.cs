@@ -120,6 +120,8 @@ public sealed class SafetyService(
             HideNotifications = notifications,
             ExpiresAt = duration is { } length && length > TimeSpan.Zero ? now + length : null,
         };
+        // The reverse copy first (hosted streaming's "who mutes this author"), as for blocks.
+        await store.UpsertAsync(Containers.Follows, MuteRecord.MutedByPartition(target.Id), muter.Id, mute, StoreJsonContext.Default.MuteRecord, ifMatch: null, cancellationToken);
         await store.UpsertAsync(Containers.Follows, MuteRecord.Partition(muter.Id), target.Id, mute, StoreJsonContext.Default.MuteRecord, ifMatch: null, cancellationToken);
         return target;
     }
@@ -129,6 +131,7 @@ public sealed class SafetyService(
         ArgumentNullException.ThrowIfNull(muter);
         var target = await accounts.GetAsync(targetId, cancellationToken) ?? throw new RecordNotFoundException();
         await store.DeleteAsync(Containers.Follows, MuteRecord.Partition(muter.Id), target.Id, ifMatch: null, cancellationToken);
+        await store.DeleteAsync(Containers.Follows, MuteRecord.MutedByPartition(target.Id), muter.Id, ifMatch: null, cancellationToken);
         return target;
     }
 
@@ -149,14 +152,10 @@ public sealed class SafetyService(
     {
         ArgumentNullException.ThrowIfNull(account);
         var normalized = NormalizeDomain(domain);
-        await store.UpsertAsync(
-            Containers.Follows,
-            UserDomainBlockRecord.Partition(account.Id),
-            normalized,
-            new UserDomainBlockRecord { Id = ids.NextString(), AccountId = account.Id, Domain = normalized, CreatedAt = time.GetUtcNow() },
-            StoreJsonContext.Default.UserDomainBlockRecord,
-            ifMatch: null,
-            cancellationToken);
+        var block = new UserDomainBlockRecord { Id = ids.NextString(), AccountId = account.Id, Domain = normalized, CreatedAt = time.GetUtcNow() };
+        // The reverse copy first (hosted streaming's "who blocks this domain"), as for blocks.
+        await store.UpsertAsync(Containers.Follows, UserDomainBlockRecord.BlockedByPartition(normalized), account.Id, block, StoreJsonContext.Default.UserDomainBlockRecord, ifMatch: null, cancellationToken);
+        await store.UpsertAsync(Containers.Follows, UserDomainBlockRecord.Partition(account.Id), normalized, block, StoreJsonContext.Default.UserDomainBlockRecord, ifMatch: null, cancellationToken);
 
         foreach (var follower in await OnDomainAsync(FollowRecord.FollowersPartition(account.Id), e => e.AccountId, normalized, cancellationToken))
         {
@@ -186,7 +185,9 @@ public sealed class SafetyService(
     public async Task UnblockDomainAsync(AccountRecord account, string? domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        await store.DeleteAsync(Containers.Follows, UserDomainBlockRecord.Partition(account.Id), NormalizeDomain(domain), ifMatch: null, cancellationToken);
+        var normalized = NormalizeDomain(domain);
+        await store.DeleteAsync(Containers.Follows, UserDomainBlockRecord.Partition(account.Id), normalized, ifMatch: null, cancellationToken);
+        await store.DeleteAsync(Containers.Follows, UserDomainBlockRecord.BlockedByPartition(normalized), account.Id, ifMatch: null, cancellationToken);
     }
 
     /// <summary>Whether <paramref name="accountId"/> blocks <paramref name="domain"/>: one point read (for checks on another's behalf, such as fetches by that domain).</summary>

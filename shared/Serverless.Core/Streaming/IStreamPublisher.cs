@@ -21,4 +21,14 @@ public sealed record StreamEvent(string Group, IReadOnlyList<string> Stream, str
 {
     /// <summary>What the event is about, for per-connection filtering in process; not sent.</summary>
     public StreamSubject? Subject { get; init; }
+
+    /// <summary>
+    /// For a hosted service that cannot filter per connection (Web PubSub): accounts whose
+    /// connections in the group must not get this event (they block, mute or hide it). Never set
+    /// for the in-process hub, which filters each connection itself.
+    /// </summary>
+    public IReadOnlyCollection<string>? ExceptViewers { get; init; }
+
+    /// <summary>For a hosted service: only this account's connections in the group get the event (their own copy, e.g. with <c>filtered</c>).</summary>
+    public string? OnlyViewer { get; init; }
 }

@@ -39,6 +39,8 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
 
     private readonly ConcurrentDictionary<string, Rendered> _rendered = new(StringComparer.Ordinal);
 
+    private HostedStreamAudience? _audience;
+
     private IStreamPublisher Publisher => services.GetRequiredService<IStreamPublisher>();
 
     public async Task TimelineAsync(string @event, StatusRecord status, string timelineKey, CancellationToken cancellationToken)
@@ -71,9 +73,9 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
             }
 
             var publisher = Publisher;
-            if (publisher is not IStreamSubscriptions && subject?.Status is { } view && timelineKey.StartsWith("home:", StringComparison.Ordinal)
-                && await HiddenAtHomeAsync(timelineKey["home:".Length..], view, cancellationToken))
+            if (publisher is not IStreamSubscriptions && subject?.Status is { } view)
             {
+                await PublishHostedAsync(publisher, @event, status, timelineKey, targets, payload, subject, view, cancellationToken);
                 return;
             }
 
@@ -155,6 +157,13 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
                 var views = await services.GetRequiredService<TimelineService>().RenderAsync([record.LastStatusId], participant, s => s.DeletedAt is null, cancellationToken);
                 var entity = new Conversation(record.ConversationId, record.Unread, others.Select(mapper.ToAccount).ToList(), views.Count > 0 ? mapper.ToStatus(views[0]) : null);
                 var payload = JsonSerializer.Serialize(entity, FeedsJsonContext.Default.Conversation);
+                if (Publisher is not IStreamSubscriptions && views.Count > 0
+                    && await Audience.ForOwnerAsync(participantId, views[0], payload, context: null, property: null, cancellationToken) is null)
+                {
+                    // A hosted direct group has one owner: what they block, mute or hide is not sent (as their in-process connection would drop it).
+                    continue;
+                }
+
                 await Publisher.PublishAsync(
                     new StreamEvent(StreamNames.DirectGroup(participantId), [StreamNames.Direct], StreamEvents.Conversation, payload) { Subject = SubjectOf(views.Count > 0 ? views[0] : null) },
                     cancellationToken);
@@ -166,24 +175,65 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
         }
     }
 
+    private HostedStreamAudience Audience => _audience ??= new HostedStreamAudience(
+        services.GetRequiredService<Core.Storage.IDocumentStore>(),
+        services.GetRequiredService<Core.Safety.StatusFilter>(),
+        services.GetRequiredService<Core.Filters.FilterService>(),
+        time);
+
     /// <summary>
     /// A hosted service (Web PubSub) sends a group's frames as published, with no per-connection
-    /// filtering: a user group has one recipient, so their mutes, blocks, domain blocks and
-    /// <c>hide</c> filters are applied here before publishing (cached first-page reads per
-    /// recipient, as Mastodon's fan-out checks each follower). Public and hashtag groups are shared,
-    /// so there only what every viewer must not see (suspended authors) is kept out; a warning
-    /// filter's <c>filtered</c> is not added in that mode.
+    /// filtering, so what each viewer's connection would drop in process is decided here
+    /// (<see cref="HostedStreamAudience"/>): a user or list group has one owner, whose mutes,
+    /// blocks, domain blocks and <c>home</c> filters apply before publishing (<c>hide</c> drops it,
+    /// <c>warn</c> sets <c>filtered</c>); a public or hashtag group is sent to all but the viewers
+    /// who must not get it, and those with a <c>warn</c> match get their own copy with <c>filtered</c>.
     /// </summary>
-    private async Task<bool> HiddenAtHomeAsync(string recipientId, StatusView view, CancellationToken cancellationToken)
+    private async Task PublishHostedAsync(
+        IStreamPublisher publisher,
+        string @event,
+        StatusRecord status,
+        string timelineKey,
+        IReadOnlyList<(string Group, IReadOnlyList<string> Stream)> targets,
+        string payload,
+        StreamSubject subject,
+        StatusView view,
+        CancellationToken cancellationToken)
     {
-        var safety = await services.GetRequiredService<Core.Safety.StatusFilter>().ForViewerIdAsync(recipientId, cancellationToken);
-        if (safety.HidesStatus(view.Status, view.Account, view.Reblog?.Account))
+        var separator = timelineKey.IndexOf(':', StringComparison.Ordinal);
+        var kind = separator < 0 ? timelineKey : timelineKey[..separator];
+        var rest = separator < 0 ? "" : timelineKey[(separator + 1)..];
+        if (kind is "home" or "list")
         {
-            return true;
+            var owner = kind == "home" ? rest : await Audience.ListOwnerAsync(rest, status.AccountId, cancellationToken);
+            if (owner is null || await Audience.ForOwnerAsync(owner, view, payload, Core.Filters.FilterContexts.Home, property: null, cancellationToken) is not { } own)
+            {
+                return;
+            }
+
+            foreach (var (group, stream) in targets)
+            {
+                await publisher.PublishAsync(new StreamEvent(group, stream, @event, own) { Subject = subject }, cancellationToken);
+            }
+
+            return;
         }
 
-        var filters = await services.GetRequiredService<Core.Filters.FilterService>().ForViewerAsync(recipientId, cancellationToken);
-        return !filters.IsEmpty && Core.Filters.ViewerFilters.Hides(filters.Match(view, Core.Filters.FilterContexts.Home, time.GetUtcNow()));
+        var audience = await Audience.SharedAsync(view, payload, cancellationToken);
+        if (audience.Skip)
+        {
+            LogSharedSkipped(logger, @event, status.Id);
+            return;
+        }
+
+        foreach (var (group, stream) in targets)
+        {
+            await publisher.PublishAsync(new StreamEvent(group, stream, @event, payload) { Subject = subject, ExceptViewers = audience.Except }, cancellationToken);
+            foreach (var (viewerId, copy) in audience.Copies)
+            {
+                await publisher.PublishAsync(new StreamEvent(group, stream, @event, copy) { Subject = subject, OnlyViewer = viewerId }, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The groups (and frame stream names) a timeline's events go to; the account timeline streams nowhere.</summary>
@@ -246,6 +296,9 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
     private static StreamSubject SubjectOf(StatusView? view) => new() { Status = view };
 
     private sealed record Rendered(string Payload, StreamSubject Subject, DateTimeOffset At);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hosted streaming: {Event} for {Id} not sent to its shared groups (silenced author, or more viewers to leave out than one filtered send can name)")]
+    private static partial void LogSharedSkipped(ILogger logger, string @event, string id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not stream {Event} for {Id}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string @event, string id);

@@ -78,6 +78,7 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
         }
 
         EnsureSuccess(container, "read", response);
+        _charges.RecordItems(container, "read", 1);
         using var item = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
         return ToStored(item.RootElement, partitionKey, id, response.Headers.ETag, type);
     }
@@ -113,6 +114,8 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
             found[key] = ToStored(item, key.PartitionKey, key.Id, null, type);
         }
 
+        _charges.RecordItems(container, "read_many", found.Count);
+
         // The service answers in no particular order: give the order asked, repeats included.
         var results = new List<StoredDocument<T>>(keys.Count);
         foreach (var key in keys)
@@ -130,7 +133,7 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
     {
         ValidateKey(partitionKey, id);
         using var body = Item(partitionKey, id, document, type);
-        using var response = await SendAsync(container, "create", c => c.CreateItemStreamAsync(body, new PartitionKey(partitionKey), WriteOptions(null), cancellationToken), cancellationToken);
+        using var response = await SendAsync(container, "create", c => c.CreateItemStreamAsync(body, new PartitionKey(partitionKey), WriteOptions(null), cancellationToken), cancellationToken, body.Length);
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             throw new DocumentConflictException(container, partitionKey, id);
@@ -151,7 +154,7 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
             return await ReplaceBodyAsync(container, partitionKey, id, body, ifMatch, "upsert", missingIsPreconditionFailure: true, cancellationToken);
         }
 
-        using var response = await SendAsync(container, "upsert", c => c.UpsertItemStreamAsync(body, new PartitionKey(partitionKey), WriteOptions(null), cancellationToken), cancellationToken);
+        using var response = await SendAsync(container, "upsert", c => c.UpsertItemStreamAsync(body, new PartitionKey(partitionKey), WriteOptions(null), cancellationToken), cancellationToken, body.Length);
         EnsureSuccess(container, "upsert", response);
         return ETagOf(container, "upsert", response);
     }
@@ -265,10 +268,13 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
 
             EnsureSuccess(container, "query", response);
             using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
+            var count = items.Count;
             foreach (var item in Documents(page.RootElement))
             {
                 items.Add(ToStored(item, query.PartitionKey, item.GetProperty("id").GetString()!, null, type));
             }
+
+            _charges.RecordItems(container, "query", items.Count - count);
         }
 
         string? continuation = null;
@@ -366,7 +372,7 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
 
     private async Task<string> ReplaceBodyAsync(string container, string partitionKey, string id, Stream body, string? ifMatch, string operation, bool missingIsPreconditionFailure, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(container, operation, c => c.ReplaceItemStreamAsync(body, id, new PartitionKey(partitionKey), WriteOptions(ifMatch), cancellationToken), cancellationToken);
+        using var response = await SendAsync(container, operation, c => c.ReplaceItemStreamAsync(body, id, new PartitionKey(partitionKey), WriteOptions(ifMatch), cancellationToken), cancellationToken, body.Length);
         switch (response.StatusCode)
         {
             case HttpStatusCode.NotFound:
@@ -425,8 +431,11 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
 
     private static ItemRequestOptions WriteOptions(string? ifMatch) => new() { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false };
 
-    /// <summary>Sends one request, records its charge, and turns a final 429 into back-pressure.</summary>
-    private async Task<ResponseMessage> SendAsync(string container, string operation, Func<Container, Task<ResponseMessage>> send, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one request, records its charge (with the bytes of the item a write sends, else of
+    /// what came back), and turns a final 429 into back-pressure.
+    /// </summary>
+    private async Task<ResponseMessage> SendAsync(string container, string operation, Func<Container, Task<ResponseMessage>> send, CancellationToken cancellationToken, long requestBytes = 0)
     {
         await EnsureReadyAsync(cancellationToken);
         ResponseMessage response;
@@ -437,7 +446,7 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
         catch (CosmosException exception)
         {
             // Stream APIs answer most failures as responses; a few (timeouts, unavailable) throw.
-            _charges.Record(container, operation, exception.RequestCharge, (int)exception.StatusCode);
+            _charges.Record(container, operation, exception.RequestCharge, (int)exception.StatusCode, requestBytes);
             if (exception.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 throw Throttled(container, operation, exception.RetryAfter);
@@ -446,7 +455,8 @@ public sealed partial class CosmosDocumentStore : IDocumentStore
             throw new DocumentStoreException($"Cosmos DB {operation} on {container} failed: {(int)exception.StatusCode}/{exception.SubStatusCode} {exception.Message}");
         }
 
-        _charges.Record(container, operation, response.Headers.RequestCharge, (int)response.StatusCode);
+        var bytes = requestBytes > 0 ? requestBytes : response.Content is { CanSeek: true } content ? content.Length : 0;
+        _charges.Record(container, operation, response.Headers.RequestCharge, (int)response.StatusCode, bytes);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             var retryAfter = RetryAfter(response);

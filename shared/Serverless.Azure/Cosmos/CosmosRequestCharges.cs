@@ -27,8 +27,12 @@ public sealed class CosmosRequestCharges : IDisposable
         _charge = _meter.CreateHistogram<double>(HistogramName, unit: "{request_unit}", description: "Request units charged by Cosmos DB for one request.");
     }
 
-    /// <summary>Records one request (a query page, a read, a write; a retried 429 counts once, as the SDK reports it).</summary>
-    public void Record(string container, string operation, double requestCharge, int statusCode)
+    /// <summary>
+    /// Records one request (a query page, a read, a write; a retried 429 counts once, as the SDK
+    /// reports it). <paramref name="bytes"/>: the item sent by a write, or the payload a read or
+    /// query page returned, so that a cost model can price what a local server charges nothing for.
+    /// </summary>
+    public void Record(string container, string operation, double requestCharge, int statusCode, long bytes = 0)
     {
         _charge.Record(
             requestCharge,
@@ -40,6 +44,17 @@ public sealed class CosmosRequestCharges : IDisposable
         {
             total.Requests++;
             total.RequestUnits += requestCharge;
+            total.Bytes += bytes;
+        }
+    }
+
+    /// <summary>Counts the items a read, read-many or query page returned (what their charge grows with).</summary>
+    public void RecordItems(string container, string operation, long items)
+    {
+        var total = _totals.GetOrAdd((container, operation), static _ => new Total());
+        lock (total)
+        {
+            total.Items += items;
         }
     }
 
@@ -51,7 +66,7 @@ public sealed class CosmosRequestCharges : IDisposable
         {
             lock (total)
             {
-                rows.Add(new CosmosChargeRow(container, operation, total.Requests, total.RequestUnits));
+                rows.Add(new CosmosChargeRow(container, operation, total.Requests, total.RequestUnits, total.Items, total.Bytes));
             }
         }
 
@@ -71,11 +86,16 @@ public sealed class CosmosRequestCharges : IDisposable
     {
         public long Requests;
         public double RequestUnits;
+        public long Items;
+        public long Bytes;
     }
 }
 
-/// <summary>Requests and request units spent on one operation in one container.</summary>
-public sealed record CosmosChargeRow(string Container, string Operation, long Requests, double RequestUnits);
+/// <summary>
+/// Requests and request units spent on one operation in one container, with the items returned
+/// (reads and queries) and the bytes sent (writes) or received (reads and queries).
+/// </summary>
+public sealed record CosmosChargeRow(string Container, string Operation, long Requests, double RequestUnits, long Items = 0, long Bytes = 0);
 
 /// <summary>Totals at one moment; subtract an earlier snapshot to cost what happened in between.</summary>
 public sealed record CosmosChargeSnapshot(IReadOnlyList<CosmosChargeRow> Rows)
@@ -100,7 +120,13 @@ public sealed record CosmosChargeSnapshot(IReadOnlyList<CosmosChargeRow> Rows)
             var requests = row.Requests - (old?.Requests ?? 0);
             if (requests > 0)
             {
-                rows.Add(row with { Requests = requests, RequestUnits = row.RequestUnits - (old?.RequestUnits ?? 0) });
+                rows.Add(row with
+                {
+                    Requests = requests,
+                    RequestUnits = row.RequestUnits - (old?.RequestUnits ?? 0),
+                    Items = row.Items - (old?.Items ?? 0),
+                    Bytes = row.Bytes - (old?.Bytes ?? 0),
+                });
             }
         }
 

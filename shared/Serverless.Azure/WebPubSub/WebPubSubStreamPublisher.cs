@@ -11,7 +11,8 @@ namespace Serverless.Azure.WebPubSub;
 /// per connection, so what the publisher decided per viewer travels as an OData filter: an event
 /// with <see cref="StreamEvent.ExceptViewers"/> goes to the group except those accounts'
 /// connections, one with <see cref="StreamEvent.OnlyViewer"/> to that account's connections in
-/// the group only (a send to the user filtered on the group).
+/// the group only (a send to the user filtered on the group). A long exclusion list becomes a few
+/// sends, split by the ids' last character (<see cref="WebPubSubFilter.ExceptUsersSplit"/>).
 /// </summary>
 public sealed class WebPubSubStreamPublisher(IWebPubSubClient client) : IStreamPublisher
 {
@@ -23,8 +24,24 @@ public sealed class WebPubSubStreamPublisher(IWebPubSubClient client) : IStreamP
             return client.SendToUserAsync(viewer, Frame(streamEvent), WebPubSubFilter.InGroup(streamEvent.Group), cancellationToken);
         }
 
-        var filter = streamEvent.ExceptViewers is { Count: > 0 } except ? WebPubSubFilter.ExceptUsers(except) : null;
-        return client.SendToGroupAsync(streamEvent.Group, Frame(streamEvent), filter, cancellationToken);
+        if (streamEvent.ExceptViewers is not { Count: > 0 } except)
+        {
+            return client.SendToGroupAsync(streamEvent.Group, Frame(streamEvent), null, cancellationToken);
+        }
+
+        return SendExceptAsync(streamEvent, except, cancellationToken);
+    }
+
+    /// <summary>One send per filter of the split (usually one); none when the exclusions cannot be expressed, which the caller logs.</summary>
+    private async Task SendExceptAsync(StreamEvent streamEvent, IReadOnlyCollection<string> except, CancellationToken cancellationToken)
+    {
+        var filters = WebPubSubFilter.ExceptUsersSplit(except)
+            ?? throw new InvalidOperationException($"{except.Count} viewers to leave out of {streamEvent.Group} do not fit in Web PubSub filters; not sent.");
+        var frame = Frame(streamEvent);
+        foreach (var filter in filters)
+        {
+            await client.SendToGroupAsync(streamEvent.Group, frame, filter, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Mastodon's streaming frame: the payload stays a string, as Mastodon sends it.</summary>

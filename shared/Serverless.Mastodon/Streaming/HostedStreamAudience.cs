@@ -26,7 +26,7 @@ namespace Serverless.Mastodon.Streaming;
 /// </summary>
 /// <remarks>
 /// Bounds, because the service caps a filter at about a hundred clauses: at most
-/// <see cref="MaxExcluded"/> excluded accounts per send and
+/// <see cref="MaxExcluded"/> excluded accounts per event and
 /// <see cref="MaxFilterHolders"/> accounts with filters; a reverse set larger than one page
 /// (<see cref="PageSize"/>) counts as past the bound. Past any bound, and for a silenced author
 /// (whom only their followers may see in public), the event is not streamed on the shared group
@@ -35,14 +35,18 @@ namespace Serverless.Mastodon.Streaming;
 /// </remarks>
 public sealed class HostedStreamAudience(IDocumentStore store, StatusFilter safety, FilterService filters, TimeProvider time)
 {
-    /// <summary>The most accounts one shared-group send excludes (the service's filter limit, with margin).</summary>
-    public const int MaxExcluded = 50;
+    /// <summary>
+    /// The most accounts a shared-group event leaves out. The Web PubSub publisher names at most 50
+    /// in one filter (the service's ~100-clause limit, with margin) and splits longer lists by the
+    /// ids' last digit, ten sends or so; 300 keeps each of those under 50 for ids spread as snowflakes are.
+    /// </summary>
+    public const int MaxExcluded = 300;
 
     /// <summary>The most accounts with filters in a context whose filters are applied to each shared event.</summary>
     public const int MaxFilterHolders = 200;
 
     /// <summary>Items read from one reverse set; more than this is past the bound.</summary>
-    public const int PageSize = 200;
+    public const int PageSize = MaxExcluded;
 
     /// <summary>What a shared group gets: nothing at all (<see cref="Skip"/>), or the event for all but <see cref="Except"/>, and these viewers' own copies.</summary>
     public sealed record Shared(bool Skip, IReadOnlyCollection<string> Except, IReadOnlyList<(string ViewerId, string Payload)> Copies)

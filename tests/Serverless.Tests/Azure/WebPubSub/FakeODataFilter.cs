@@ -3,7 +3,7 @@ namespace Serverless.Tests.Azure.WebPubSub;
 /// <summary>
 /// The part of Web PubSub's OData filter language our publisher emits, evaluated for one connection
 /// as the service would: <c>userId</c> and <c>connectionId</c> (compared case-insensitively),
-/// <c>eq</c>, <c>ne</c>, <c>in (…)</c>, <c>'group' in groups</c>, <c>and</c>, <c>or</c>, <c>not</c>,
+/// <c>eq</c>, <c>ne</c>, <c>in (…)</c>, <c>'group' in groups</c>, <c>endswith(…,…)</c>, <c>and</c>, <c>or</c>, <c>not</c>,
 /// parentheses, and string literals with <c>''</c> for a quote. Anything else throws, as the
 /// service answers 400.
 /// </summary>
@@ -140,6 +140,17 @@ public static class FakeODataFilter
                 var value = Or();
                 Expect(")");
                 return value;
+            }
+
+            if (Peek == "endswith")
+            {
+                Position++;
+                Expect("(");
+                var text = Operand();
+                Expect(",");
+                var suffix = Operand();
+                Expect(")");
+                return text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
             }
 
             return Comparison();

@@ -157,10 +157,10 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
                 var views = await services.GetRequiredService<TimelineService>().RenderAsync([record.LastStatusId], participant, s => s.DeletedAt is null, cancellationToken);
                 var entity = new Conversation(record.ConversationId, record.Unread, others.Select(mapper.ToAccount).ToList(), views.Count > 0 ? mapper.ToStatus(views[0]) : null);
                 var payload = JsonSerializer.Serialize(entity, FeedsJsonContext.Default.Conversation);
-                if (Publisher is not IStreamSubscriptions && views.Count > 0
-                    && await Audience.ForOwnerAsync(participantId, views[0], payload, context: null, property: null, cancellationToken) is null)
+                if (Publisher is not IStreamSubscriptions
+                    && (views.Count == 0 || await Audience.ForOwnerAsync(participantId, views[0], payload, context: null, property: null, cancellationToken) is null))
                 {
-                    // A hosted direct group has one owner: what they block, mute or hide is not sent (as their in-process connection would drop it).
+                    // A hosted direct group has one owner: what they block or mute is not sent, nor a conversation whose last status rendering hid from them.
                     continue;
                 }
 

@@ -167,6 +167,28 @@ public sealed class HostedSharedGroupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_direct_group_gets_no_conversation_its_owner_muted()
+    {
+        var (alice, _) = await _server.SignUpAsync("alice");
+        var (bob, bobAccount) = await _server.SignUpAsync("bob");
+        var posted = await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = "@bob psst", ["visibility"] = "direct" });
+        var status = (await _server.Services.GetRequiredService<StatusService>().GetAsync(posted["id"]!.GetValue<string>(), CancellationToken.None))!;
+        var conversations = _server.Services.GetRequiredService<Core.Conversations.ConversationService>();
+        await StandaloneServer.EventuallyAsync(() => conversations.GetAsync(Id(bobAccount), status.ConversationId ?? status.Id, CancellationToken.None));
+        var direct = _service.Connect("c-direct", Id(bobAccount), StreamNames.DirectGroup(Id(bobAccount)));
+        var publisher = HostedPublisher();
+
+        await StandaloneServer.PostJsonAsync(bob, $"/api/v1/accounts/{status.AccountId}/mute", []);
+        await publisher.ConversationAsync(status, [Id(bobAccount)], CancellationToken.None);
+        Assert.Empty(_service.ReceivedBy(direct));
+
+        await StandaloneServer.PostJsonAsync(bob, $"/api/v1/accounts/{status.AccountId}/unmute", []);
+        await publisher.ConversationAsync(status, [Id(bobAccount)], CancellationToken.None);
+        var conversation = JsonNode.Parse(JsonNode.Parse(Assert.Single(_service.ReceivedBy(direct)))!["payload"]!.GetValue<string>())!;
+        Assert.Equal(status.Id, conversation["last_status"]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_domain_block_is_kept_both_ways()
     {
         var (bob, bobAccount) = await _server.SignUpAsync("bob");

@@ -19,6 +19,7 @@ public static class CostReport
         md.AppendLine("# Cosmos DB cost model").AppendLine();
         md.AppendLine(Invariant, $"Written by `dotnet run --project tests/Serverless.CostModel` ({DateTime.UtcNow:yyyy-MM-dd}). Each call was made over HTTP against the standalone host on the Cosmos adapter (the local `@vercel/cosmosdb-server`), with the queue drained before and after, so the fan-out, notifications and deliveries a call causes count as its cost.").AppendLine();
         md.AppendLine("**Counted** (exact, from `CosmosRequestCharges`): requests per operation and container, items returned, bytes sent or received. **Estimated**: request units, because the local server charges nothing real; the rates are in the notes below. Against Azure the adapter records the true `x-ms-request-charge` of every request, so running the same calls there gives real RU.").AppendLine();
+        md.AppendLine("Counts vary by a few requests between runs: whether a read is served by the instance's cache depends on timing, and queue handlers sometimes race and retry.").AppendLine();
         md.AppendLine("*Cold* calls waited out the 5-second read cache first, so every read reached Cosmos DB (a fresh or other Functions instance); *warm* calls repeat the call at once on the same instance.").AppendLine();
         md.AppendLine("| Call | Cache | Point reads (found) | ReadMany (items) | Queries (items) | Writes | Requests | Est. RU |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -34,8 +35,8 @@ public static class CostReport
         foreach (var call in calls)
         {
             var rows = call.Spent.Rows.Select(r => string.Create(Invariant, $"{r.Container} {r.Operation} ×{r.Requests}{(r.Items > 0 ? $" ({r.Items} items)" : "")}{(r.Bytes > 0 ? $" {r.Bytes / Math.Max(1, r.Items > 0 ? r.Items : r.Requests)} B each" : "")}"));
-            var note = call.Note is null ? "" : " — " + call.Note;
-            md.Append(Invariant, $"- **{call.Name}** ({(call.Cold ? "cold" : "warm")}){note}: ").AppendLine(string.Join(", ", rows));
+            var note = call.Note is null ? "" : " " + call.Note;
+            md.Append(Invariant, $"- **{call.Name}** ({(call.Cold ? "cold" : "warm")}): ").Append(string.Join(", ", rows)).AppendLine(rows.Any() ? "." + note : "nothing." + note);
         }
 
         md.AppendLine().AppendLine("</details>").AppendLine();

@@ -57,10 +57,11 @@ public sealed class CostModelTests(CosmosTestServer cosmos) : IAsyncLifetime
             Assert.True(page.Reads <= 3, $"{page.Reads} point reads for one page");
         }
 
-        // Twice the statuses behind the page: the same requests, container by container.
-        Assert.Equal(
-            full.Spent.Rows.Select(r => (r.Container, r.Operation, r.Requests)),
-            twice.Spent.Rows.Select(r => (r.Container, r.Operation, r.Requests)));
+        // Twice the statuses behind the page: the same requests, container by container (the
+        // token's read is left out: its own 30-second cache decides whether a call makes it).
+        static IEnumerable<(string, string, long)> Shape(CallCost page) =>
+            page.Spent.Rows.Where(r => r.Container != Containers.OAuth).Select(r => (r.Container, r.Operation, r.Requests));
+        Assert.Equal(Shape(full), Shape(twice));
         Assert.True(full.EstimatedRequestUnits > Limit, "a page of statuses costs at least a read of each");
 
         // Repeated at once, the instance's cache serves it.

@@ -41,6 +41,9 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
 
     private HostedStreamAudience? _audience;
 
+    /// <summary>Shared-group audiences by status version: fan-out announces a status to public, local and each tag in turn.</summary>
+    private readonly ConcurrentDictionary<string, (HostedStreamAudience.Shared Audience, DateTimeOffset At)> _shared = new(StringComparer.Ordinal);
+
     private IStreamPublisher Publisher => services.GetRequiredService<IStreamPublisher>();
 
     public async Task TimelineAsync(string @event, StatusRecord status, string timelineKey, CancellationToken cancellationToken)
@@ -219,7 +222,7 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
             return;
         }
 
-        var audience = await Audience.SharedAsync(view, payload, cancellationToken);
+        var audience = await SharedAudienceAsync(status, view, payload, cancellationToken);
         if (audience.Skip)
         {
             LogSharedSkipped(logger, @event, status.Id);
@@ -234,6 +237,25 @@ public sealed partial class StreamingEventPublisher(IServiceProvider services, T
                 await publisher.PublishAsync(new StreamEvent(group, stream, @event, copy) { Subject = subject, OnlyViewer = viewerId }, cancellationToken);
             }
         }
+    }
+
+    private async Task<HostedStreamAudience.Shared> SharedAudienceAsync(StatusRecord status, StatusView view, string payload, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var key = status.Id + "@" + (status.EditedAt?.UtcTicks ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (_shared.TryGetValue(key, out var cached) && now - cached.At < CacheLifetime)
+        {
+            return cached.Audience;
+        }
+
+        var audience = await Audience.SharedAsync(view, payload, cancellationToken);
+        if (_shared.Count >= CacheLimit)
+        {
+            _shared.Clear();
+        }
+
+        _shared[key] = (audience, now);
+        return audience;
     }
 
     /// <summary>The groups (and frame stream names) a timeline's events go to; the account timeline streams nowhere.</summary>

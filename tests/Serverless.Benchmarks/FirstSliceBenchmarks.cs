@@ -121,6 +121,7 @@ public class FirstSliceBenchmarks : IDisposable
 
             await _handlers.HandleAsync(lease.Message, CancellationToken.None);
             await _queue.CompleteAsync(lease, CancellationToken.None);
+            await DrainFollowUpsAsync();
             if (i == SeededStatuses / 2)
             {
                 _pointReadId = status.Id;
@@ -154,7 +155,18 @@ public class FirstSliceBenchmarks : IDisposable
             throw new InvalidOperationException("The fanout message could not be completed.");
         }
 
+        await DrainFollowUpsAsync();
         return status.Id;
+    }
+
+    /// <summary>Handles what fan-out enqueued in turn (a hashtag's followers), so that every post costs the same.</summary>
+    private async Task DrainFollowUpsAsync()
+    {
+        while (await _queue.ReceiveAsync(QueueNames.Fanout, FanoutLease, CancellationToken.None) is { } followUp)
+        {
+            await _handlers.HandleAsync(followUp.Message, CancellationToken.None);
+            await _queue.CompleteAsync(followUp, CancellationToken.None);
+        }
     }
 
     /// <summary>What GET /api/v1/timelines/home does without HTTP: read a page, map it, serialise it.</summary>

@@ -122,9 +122,9 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
 
         StatusView View(StatusRecord status, AccountRecord author, StatusView? reblog) => new(status, author, reblog)
         {
-            Media = status.MediaIds.Where(media.ContainsKey).Select(id => media[id]).ToList(),
+            Media = MediaOf(status, media),
             Poll = status.PollId is { } pollId && polls.TryGetValue(pollId, out var poll) ? poll : null,
-            Viewer = interactions is null ? null : ViewerOf(interactions, status),
+            Viewer = interactions?.StateOf(status),
         };
 
         var views = new List<StatusView>(found.Count);
@@ -150,6 +150,26 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         }
 
         return views;
+    }
+
+    /// <summary>The status's media in its order, skipping any not found; most statuses have none, and share one empty list.</summary>
+    private static IReadOnlyList<MediaAttachmentRecord> MediaOf(StatusRecord status, Dictionary<string, MediaAttachmentRecord> media)
+    {
+        if (status.MediaIds.Count == 0)
+        {
+            return Array.Empty<MediaAttachmentRecord>();
+        }
+
+        var list = new List<MediaAttachmentRecord>(status.MediaIds.Count);
+        foreach (var id in status.MediaIds)
+        {
+            if (media.TryGetValue(id, out var attachment))
+            {
+                list.Add(attachment);
+            }
+        }
+
+        return list;
     }
 
     private async Task<Safety.ViewerSafety?> SafetyOfAsync(AccountRecord? viewer, Safety.SafetyScope scope, IEnumerable<AccountRecord> authors, CancellationToken cancellationToken)
@@ -196,44 +216,101 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
         return docs.ToDictionary(d => key(d.Value), d => d.Value, StringComparer.Ordinal);
     }
 
-    private async Task<Dictionary<string, InteractionRecord>> ReadInteractionsAsync(string viewerId, IReadOnlyList<StatusRecord> shown, CancellationToken cancellationToken)
+    /// <summary>
+    /// The viewer's interactions with <paramref name="shown"/>: one batch point read of every
+    /// (kind, target) they could have, each key once (a status shown and reblogged, replies in one
+    /// muted conversation). Most shown statuses have none, so the keys are built once and looked up
+    /// by kind and target afterwards, not rebuilt per status.
+    /// </summary>
+    private async Task<ViewerInteractions> ReadInteractionsAsync(string viewerId, List<StatusRecord> shown, CancellationToken cancellationToken)
     {
-        var keys = new List<DocumentKey>();
+        var keys = new List<DocumentKey>(shown.Count * 4);
+        var seen = new HashSet<string>(shown.Count * 4, StringComparer.Ordinal);
+        void Add(string kind, string target)
+        {
+            var id = InteractionKeys.Of(kind, target);
+            if (seen.Add(id))
+            {
+                keys.Add(new DocumentKey(viewerId, id));
+            }
+        }
+
         foreach (var status in shown)
         {
-            keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Favourite, status.Id)));
-            keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Reblog, status.Id)));
-            keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Bookmark, status.Id)));
+            Add(InteractionKeys.Favourite, status.Id);
+            Add(InteractionKeys.Reblog, status.Id);
+            Add(InteractionKeys.Bookmark, status.Id);
             if (status.AccountId == viewerId)
             {
-                keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Pin, status.Id)));
+                Add(InteractionKeys.Pin, status.Id);
             }
 
             if (status.ConversationId is not null)
             {
-                keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Mute, status.ConversationId)));
+                Add(InteractionKeys.Mute, status.ConversationId);
             }
 
             if (status.PollId is not null)
             {
-                keys.Add(new DocumentKey(viewerId, InteractionKeys.Of(InteractionKeys.Vote, status.PollId)));
+                Add(InteractionKeys.Vote, status.PollId);
             }
         }
 
         if (keys.Count == 0)
         {
-            return new Dictionary<string, InteractionRecord>(StringComparer.Ordinal);
+            return ViewerInteractions.None;
         }
 
-        var docs = await store.ReadManyAsync(Containers.Interactions, keys.DistinctBy(k => k.Id).ToList(), StoreJsonContext.Default.InteractionRecord, cancellationToken);
-        return docs.ToDictionary(d => d.Id, d => d.Value, StringComparer.Ordinal);
+        var docs = await store.ReadManyAsync(Containers.Interactions, keys, StoreJsonContext.Default.InteractionRecord, cancellationToken);
+        return ViewerInteractions.Of(docs);
     }
 
-    private static ViewerState ViewerOf(Dictionary<string, InteractionRecord> interactions, StatusRecord status) => new(
-        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Favourite, status.Id)),
-        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Reblog, status.Id)),
-        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Bookmark, status.Id)),
-        interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Pin, status.Id)),
-        status.ConversationId is not null && interactions.ContainsKey(InteractionKeys.Of(InteractionKeys.Mute, status.ConversationId)),
-        status.PollId is not null && interactions.TryGetValue(InteractionKeys.Of(InteractionKeys.Vote, status.PollId), out var vote) ? vote.Choices : null);
+    /// <summary>What the viewer did, by kind and target; empty for most pages.</summary>
+    private sealed class ViewerInteractions
+    {
+        public static readonly ViewerInteractions None = new(new Dictionary<(string, string), InteractionRecord>());
+
+        /// <summary>The state of a status nobody shown touched: shared, since it is immutable.</summary>
+        private static readonly ViewerState Untouched = new(false, false, false, false, false, null);
+
+        private readonly Dictionary<(string Kind, string Target), InteractionRecord> _found;
+
+        private ViewerInteractions(Dictionary<(string Kind, string Target), InteractionRecord> found) => _found = found;
+
+        public static ViewerInteractions Of(IReadOnlyList<StoredDocument<InteractionRecord>> docs)
+        {
+            if (docs.Count == 0)
+            {
+                return None;
+            }
+
+            var found = new Dictionary<(string, string), InteractionRecord>(docs.Count);
+            foreach (var doc in docs)
+            {
+                var separator = doc.Id.IndexOf(':', StringComparison.Ordinal);
+                if (separator > 0)
+                {
+                    found[(doc.Id[..separator], doc.Id[(separator + 1)..])] = doc.Value;
+                }
+            }
+
+            return new ViewerInteractions(found);
+        }
+
+        public ViewerState StateOf(StatusRecord status)
+        {
+            if (_found.Count == 0)
+            {
+                return Untouched;
+            }
+
+            return new ViewerState(
+                _found.ContainsKey((InteractionKeys.Favourite, status.Id)),
+                _found.ContainsKey((InteractionKeys.Reblog, status.Id)),
+                _found.ContainsKey((InteractionKeys.Bookmark, status.Id)),
+                _found.ContainsKey((InteractionKeys.Pin, status.Id)),
+                status.ConversationId is not null && _found.ContainsKey((InteractionKeys.Mute, status.ConversationId)),
+                status.PollId is not null && _found.TryGetValue((InteractionKeys.Vote, status.PollId), out var vote) ? vote.Choices : null);
+        }
+    }
 }

@@ -35,6 +35,10 @@ public sealed record Status
     public bool? Bookmarked { get; init; }
     public bool? Pinned { get; init; }
     public List<FilterResult>? Filtered { get; init; }
+
+    /// <summary>The viewer-independent entity this one was made from, whose JSON <see cref="Rendering.StatusJsonWriter"/> caches; never serialised.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal Status? Base { get; init; }
 }
 
 public sealed record StatusApplication(string Name, string? Website);

@@ -61,31 +61,32 @@ public sealed class ApiRequest(HttpContext http, RouteValueDictionary routeValue
         return HttpMethods.IsHead(Http.Request.Method) ? Task.CompletedTask : WriteJsonAsync(Http.Response, value, type, Aborted);
     }
 
-    /// <summary>
-    /// HTML in statuses goes out as Mastodon sends it (<c>"&lt;p&gt;"</c>, not <c>"\u003Cp\u003E"</c>):
-    /// the body is <c>application/json</c>, never inlined into a page, and escaping every tag
-    /// would make timeline pages larger and slower to write.
-    /// </summary>
-    private static readonly JsonWriterOptions WriterOptions = new()
+    /// <summary>A list of statuses, written with the cached viewer-independent JSON of each (<see cref="Rendering.StatusJsonWriter"/>).</summary>
+    public async Task Statuses(IReadOnlyList<Entities.Status> statuses)
     {
-        SkipValidation = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        ArgumentNullException.ThrowIfNull(statuses);
+        Http.Response.StatusCode = StatusCodes.Status200OK;
+        Http.Response.ContentType = "application/json; charset=utf-8";
+        if (HttpMethods.IsHead(Http.Request.Method))
+        {
+            return;
+        }
+
+        ResponseBuffer.WriteStatuses(Http.Response, statuses);
+        await Http.Response.BodyWriter.FlushAsync(Aborted);
+    }
 
     /// <summary>
-    /// Serialises into the response's pipe synchronously, then flushes: the synchronous path runs the
-    /// source generator's fast-path writer, which the stream-based async path cannot use.
+    /// Serialises into a reused per-thread buffer with the source generator's synchronous fast path,
+    /// then hands the response one block with its <c>Content-Length</c>: serialising a large page
+    /// straight into the response pipe takes the pipe's lock for every small chunk, contending with
+    /// the socket sender, and an unsized body goes out chunked.
     /// </summary>
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var pipe = response.BodyWriter;
-        using (var writer = new Utf8JsonWriter(pipe, WriterOptions))
-        {
-            JsonSerializer.Serialize(writer, value, type);
-        }
-
-        await pipe.FlushAsync(cancellationToken);
+        ResponseBuffer.Write(response, value, type);
+        await response.BodyWriter.FlushAsync(cancellationToken);
     }
 
     /// <summary>Writes a JSON body of another media type, such as <c>application/activity+json</c>.</summary>

@@ -148,6 +148,7 @@ public sealed class EntityMapper(InstanceOptions instance, IMediaStore mediaStor
             Bookmarked = view.Viewer?.Bookmarked,
             Pinned = view.Viewer?.Pinned,
             Filtered = view.Viewer is null ? null : [],
+            Base = rendered.Entity,
         };
     }
 

@@ -32,6 +32,6 @@ internal static class TimelineResponse
             statuses.Add(renderer.Render(view));
         }
 
-        await request.Json(statuses, MastodonJsonContext.Default.ListStatus);
+        await request.Statuses(statuses);
     }
 }

@@ -21,7 +21,7 @@ public static class Containers
     /// <summary>Materialised timelines, one item per (timeline, status). pk = <c>home:{id}</c>, <c>public</c>, <c>local</c>, <c>account:{id}</c>, …; id = sortable status id.</summary>
     public const string Timelines = "timelines";
 
-    /// <summary>Follow edges, stored twice: pk = <c>following:{id}</c> and <c>followers:{id}</c>; blocks beside them: pk = <c>blocks:{blocker}</c> and <c>blocked-by:{target}</c> (Follows/BlockRecord.cs).</summary>
+    /// <summary>Follow edges, stored twice: pk = <c>following:{id}</c> and <c>followers:{id}</c>; blocks beside them: pk = <c>blocks:{blocker}</c> and <c>blocked-by:{target}</c> (Follows/BlockRecord.cs); mutes and user domain blocks with their reverse copies: <c>mutes:</c>/<c>muted-by:</c>, <c>domain-blocks:</c>/<c>domain-blocked-by:</c> (Safety/SafetyRecords.cs).</summary>
     public const string Follows = "follows";
 
     /// <summary>OAuth applications (<c>app:{client_id}</c>), tokens (<c>token:{sha256}</c>) and codes.</summary>
@@ -42,7 +42,7 @@ public static class Containers
     /// <summary>Lists (<c>lists:{ownerId}</c>), their members (<c>list:{listId}</c>) and the lists an account is on (<c>listed:{accountId}</c>).</summary>
     public const string Lists = "lists";
 
-    /// <summary>Per-user small documents: markers (<c>markers:{accountId}</c>), conversations (<c>conversations:{accountId}</c>).</summary>
+    /// <summary>Per-user small documents: markers (<c>markers:{accountId}</c>), conversations (<c>conversations:{accountId}</c>); who has filters in a streamed context (<c>filtering:{context}</c>, Filters/FilterHolderRecord.cs).</summary>
     public const string UserData = "userdata";
 
     /// <summary>Versions of edited statuses. pk = status id; id = sortable edit id (the original version sorts first).</summary>

@@ -226,33 +226,33 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
     {
         var keys = new List<DocumentKey>(shown.Count * 4);
         var seen = new HashSet<string>(shown.Count * 4, StringComparer.Ordinal);
-        void Add(string kind, string target)
+        foreach (var status in shown)
         {
-            var id = InteractionKeys.Of(kind, target);
-            if (seen.Add(id))
+            var ids = InteractionIds.GetValue(status, static s => new InteractionIdsOf(s));
+            Add(ids.Favourite);
+            Add(ids.Reblog);
+            Add(ids.Bookmark);
+            if (status.AccountId == viewerId)
             {
-                keys.Add(new DocumentKey(viewerId, id));
+                Add(ids.Pin);
+            }
+
+            if (ids.Mute is not null)
+            {
+                Add(ids.Mute);
+            }
+
+            if (ids.Vote is not null)
+            {
+                Add(ids.Vote);
             }
         }
 
-        foreach (var status in shown)
+        void Add(string id)
         {
-            Add(InteractionKeys.Favourite, status.Id);
-            Add(InteractionKeys.Reblog, status.Id);
-            Add(InteractionKeys.Bookmark, status.Id);
-            if (status.AccountId == viewerId)
+            if (seen.Add(id))
             {
-                Add(InteractionKeys.Pin, status.Id);
-            }
-
-            if (status.ConversationId is not null)
-            {
-                Add(InteractionKeys.Mute, status.ConversationId);
-            }
-
-            if (status.PollId is not null)
-            {
-                Add(InteractionKeys.Vote, status.PollId);
+                keys.Add(new DocumentKey(viewerId, id));
             }
         }
 
@@ -263,6 +263,28 @@ public sealed class TimelineService(IDocumentStore store, StatusService statuses
 
         var docs = await store.ReadManyAsync(Containers.Interactions, keys, StoreJsonContext.Default.InteractionRecord, cancellationToken);
         return ViewerInteractions.Of(docs);
+    }
+
+    /// <summary>
+    /// The interaction document ids a status can have, made once per record instance: the read
+    /// cache hands out the same instances page after page, and building these strings for every
+    /// status of every page was most of what a page allocated.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StatusRecord, InteractionIdsOf> InteractionIds = new();
+
+    private sealed class InteractionIdsOf(StatusRecord status)
+    {
+        public string Favourite { get; } = InteractionKeys.Of(InteractionKeys.Favourite, status.Id);
+
+        public string Reblog { get; } = InteractionKeys.Of(InteractionKeys.Reblog, status.Id);
+
+        public string Bookmark { get; } = InteractionKeys.Of(InteractionKeys.Bookmark, status.Id);
+
+        public string Pin { get; } = InteractionKeys.Of(InteractionKeys.Pin, status.Id);
+
+        public string? Mute { get; } = status.ConversationId is { } conversation ? InteractionKeys.Of(InteractionKeys.Mute, conversation) : null;
+
+        public string? Vote { get; } = status.PollId is { } poll ? InteractionKeys.Of(InteractionKeys.Vote, poll) : null;
     }
 
     /// <summary>What the viewer did, by kind and target; empty for most pages.</summary>

@@ -71,33 +71,17 @@ public static class StatusJsonWriter
         Flag(output, ",\"bookmarked\":"u8, status.Bookmarked);
         Flag(output, ",\"pinned\":"u8, status.Pinned);
         output.Write(",\"filtered\":"u8);
-        if (status.Filtered is null)
-        {
-            output.Write(Null);
-        }
-        else if (status.Filtered.Count == 0)
+        if (status.Filtered is { Count: 0 })
         {
             output.Write("[]"u8);
         }
         else
         {
-            writer.Reset(output);
-            JsonSerializer.Serialize(writer, status.Filtered, MastodonJsonContext.Default.ListFilterResult);
-            writer.Flush();
+            Value(output, writer, status.Filtered, MastodonJsonContext.Default.ListFilterResult);
         }
 
         output.Write(",\"poll\":"u8);
-        if (status.Poll is null)
-        {
-            output.Write(Null);
-        }
-        else
-        {
-            writer.Reset(output);
-            JsonSerializer.Serialize(writer, status.Poll, MastodonJsonContext.Default.Poll);
-            writer.Flush();
-        }
-
+        Value(output, writer, status.Poll, MastodonJsonContext.Default.Poll);
         output.Write(",\"reblog\":"u8);
         if (status.Reblog is null)
         {
@@ -111,12 +95,23 @@ public static class StatusJsonWriter
         output.Write("}"u8);
     }
 
-    private static void Serialize(IBufferWriter<byte> output, Utf8JsonWriter writer, Status status)
+    /// <summary>A nested value through the serializer, or <c>null</c>.</summary>
+    private static void Value<T>(IBufferWriter<byte> output, Utf8JsonWriter writer, T? value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
     {
+        if (value is null)
+        {
+            output.Write(Null);
+            return;
+        }
+
         writer.Reset(output);
-        JsonSerializer.Serialize(writer, status, MastodonJsonContext.Default.Status);
+        JsonSerializer.Serialize(writer, value, type);
         writer.Flush();
     }
+
+    private static void Serialize(IBufferWriter<byte> output, Utf8JsonWriter writer, Status status) => Value(output, writer, status, MastodonJsonContext.Default.Status);
+
 
     private static void Flag(IBufferWriter<byte> output, ReadOnlySpan<byte> name, bool? value)
     {

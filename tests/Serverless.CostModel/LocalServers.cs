@@ -5,10 +5,15 @@ namespace Serverless.CostModel;
 /// <summary>
 /// One of the local servers in tests/servers (the Cosmos DB API server with our shim, Azurite):
 /// the one named by an environment variable (as tests/run.sh exports them), else started here
-/// on a free port and stopped on dispose.
+/// on a free port and stopped on dispose. The cost model and the Cosmos and Blob test fixtures
+/// all start them this way; without node_modules they fail and say what to run, never skip.
 /// </summary>
 public sealed class LocalServer : IAsyncDisposable
 {
+    public const string CosmosVariable = "COSMOS_TEST_ENDPOINT";
+
+    public const string AzuriteVariable = "AZURITE_BLOB_ENDPOINT";
+
     /// <summary>The Cosmos DB API server checks no signature; the SDK only needs a base64 key.</summary>
     public const string CosmosKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
@@ -26,6 +31,9 @@ public sealed class LocalServer : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    /// <summary>The checkout this runs from (the folder with Serverless.sln).</summary>
+    public static string RepositoryRoot => Paths.RepositoryRoot;
+
     /// <summary>A MediaStorage connection string for an Azurite endpoint.</summary>
     public string AzuriteConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccount};AccountKey={AzuriteKey};BlobEndpoint={Endpoint.AbsoluteUri.TrimEnd('/')};";
@@ -34,12 +42,12 @@ public sealed class LocalServer : IAsyncDisposable
     public static LocalServer At(Uri endpoint) => new(endpoint, null);
 
     public static Task<LocalServer> CosmosAsync(CancellationToken cancellationToken) =>
-        StartAsync("COSMOS_TEST_ENDPOINT", Path.Combine("cosmos", "shim.js"), "cosmosdb-server listening at ", Path.Combine("@vercel", "cosmosdb-server"), cancellationToken);
+        StartAsync("the Cosmos DB API server", CosmosVariable, Path.Combine("cosmos", "shim.js"), "cosmosdb-server listening at ", Path.Combine("@vercel", "cosmosdb-server"), cancellationToken);
 
     public static Task<LocalServer> AzuriteAsync(CancellationToken cancellationToken) =>
-        StartAsync("AZURITE_BLOB_ENDPOINT", Path.Combine("azurite", "start.js"), "azurite-blob listening at ", "azurite", cancellationToken);
+        StartAsync("Azurite", AzuriteVariable, Path.Combine("azurite", "start.js"), "azurite-blob listening at ", "azurite", cancellationToken);
 
-    private static async Task<LocalServer> StartAsync(string variable, string script, string ready, string package, CancellationToken cancellationToken)
+    private static async Task<LocalServer> StartAsync(string name, string variable, string script, string ready, string package, CancellationToken cancellationToken)
     {
         if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } given)
         {
@@ -49,7 +57,8 @@ public sealed class LocalServer : IAsyncDisposable
         var servers = Path.Combine(Paths.RepositoryRoot, "tests", "servers");
         if (!Directory.Exists(Path.Combine(servers, "node_modules", package)))
         {
-            throw new InvalidOperationException($"The cost model needs the local servers: run `npm ci --prefix tests/servers` once, or start `node tests/servers/{script.Replace('\\', '/')}` and set {variable} to the endpoint it prints.");
+            throw new InvalidOperationException(
+                $"This needs {name}: run `npm ci --prefix tests/servers` once (then it is started here), or start `node tests/servers/{script.Replace('\\', '/')}` yourself and set {variable} to the endpoint it prints. `bash tests/run.sh` does all of this.");
         }
 
         var start = new ProcessStartInfo("node")
@@ -67,7 +76,7 @@ public sealed class LocalServer : IAsyncDisposable
         while (true)
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException($"node {script} exited before it listened.");
+                ?? throw new InvalidOperationException($"{name} exited before it listened (node {script}).");
             if (line.StartsWith(ready, StringComparison.Ordinal))
             {
                 // Keep draining its output so that a chatty server never blocks on a full pipe.

@@ -7,7 +7,7 @@ namespace Serverless.Tests.Azure.Cosmos;
 [Collection(CosmosCollection.Name)]
 public sealed class CosmosContainersTests(CosmosTestServer server)
 {
-    private static string InfraFile => Path.Combine(CosmosTestServer.RepositoryRootPath(), "infra", "cosmos-containers.json");
+    private static string InfraFile => Path.Combine(Serverless.CostModel.LocalServer.RepositoryRoot, "infra", "cosmos-containers.json");
 
     /// <summary>
     /// infra/cosmos-containers.json is what the Bicep creates. When it differs from the code this

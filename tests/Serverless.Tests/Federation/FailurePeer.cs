@@ -64,13 +64,7 @@ public sealed class FailurePeer : IAsyncDisposable
     public static async Task<FailurePeer> StartAsync()
     {
         var peer = new FailurePeer();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(peer.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (app, address) = await LoopbackApp.StartAsync(peer.HandleAsync);
         peer.Port = new Uri(address).Port;
         peer._app = app;
         return peer;

@@ -90,13 +90,7 @@ public sealed class OutboundClientTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _sink = builder.Build();
-        _sink.Run(HandleAsync);
-        await _sink.StartAsync();
-        _base = _sink.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        (_sink, _base) = await LoopbackApp.StartAsync(HandleAsync);
         _store = new SqliteDocumentStore(_directory.File("documents.db"));
         _options = new InstanceOptions { LocalDomain = "social.example", AllowPrivateAddresses = true };
     }

@@ -71,14 +71,8 @@ public sealed class FakeWebPubSubService : IAsyncDisposable
     public static async Task<FakeWebPubSubService> StartAsync()
     {
         var fake = new FakeWebPubSubService();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        fake._app = builder.Build();
-        fake._app.Run(fake.HandleAsync);
-        await fake._app.StartAsync();
-        var address = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Endpoint = new Uri(address.TrimEnd('/') + "/");
+        (fake._app, var address) = await LoopbackApp.StartAsync(fake.HandleAsync);
+        fake.Endpoint = new Uri(address + "/");
         return fake;
     }
 

@@ -46,13 +46,7 @@ public sealed class WebPubSubEntraEventTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _authority = builder.Build();
-        _authority.Run(ServeMetadataAsync);
-        await _authority.StartAsync();
-        var address = _authority.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        (_authority, var address) = await LoopbackApp.StartAsync(ServeMetadataAsync);
         _authorityUri = new Uri($"{address}/{Tenant}/v2.0");
 
         _service = await FakeWebPubSubService.StartAsync();

@@ -29,6 +29,10 @@ public record Account
     public List<CustomEmoji> Emojis { get; init; } = [];
     public List<Field> Fields { get; init; } = [];
     public List<Role> Roles { get; init; } = [];
+
+    /// <summary>The account this one moved to, one level deep; absent when it has not moved, as in Mastodon.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Account? Moved { get; init; }
 }
 
 /// <summary>The Account returned to its owner, with <c>source</c> and <c>role</c>.</summary>

@@ -39,8 +39,10 @@ public static class AccountsEndpoints
     /// <summary><c>GET /api/v1/accounts/:id</c>.</summary>
     public static async Task Show(ApiRequest request)
     {
-        var account = await request.Service<AccountService>().GetAsync(request.Route("id"), request.Aborted) ?? throw ApiException.NotFound();
-        await request.Json(request.Service<EntityMapper>().ToAccount(account), MastodonJsonContext.Default.Account);
+        var accounts = request.Service<AccountService>();
+        var account = await accounts.GetAsync(request.Route("id"), request.Aborted) ?? throw ApiException.NotFound();
+        var moved = await MovedAccounts.TargetAsync(accounts, account, request.Aborted);
+        await request.Json(request.Service<EntityMapper>().ToAccount(account, moved), MastodonJsonContext.Default.Account);
     }
 
     /// <summary>
@@ -62,9 +64,11 @@ public static class AccountsEndpoints
     public static async Task Index(ApiRequest request)
     {
         var ids = AccountsResponses.Ids(request);
-        var found = (await request.Service<AccountService>().GetManyAsync(ids, request.Aborted)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var service = request.Service<AccountService>();
+        var found = (await service.GetManyAsync(ids, request.Aborted)).ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var moved = await MovedAccounts.TargetsAsync(service, found.Values, request.Aborted);
         var mapper = request.Service<EntityMapper>();
-        await request.Json(ids.Where(found.ContainsKey).Select(id => mapper.ToAccount(found[id])).ToList(), MastodonJsonContext.Default.ListAccount);
+        await request.Json(ids.Where(found.ContainsKey).Select(id => mapper.ToAccount(found[id], moved)).ToList(), MastodonJsonContext.Default.ListAccount);
     }
 
     /// <summary><c>POST /api/v1/accounts/:id/remove_from_followers</c>: makes that account stop following you. Answers the Relationship.</summary>

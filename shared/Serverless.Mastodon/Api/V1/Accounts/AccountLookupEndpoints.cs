@@ -11,7 +11,9 @@ public static class AccountLookupEndpoints
     public static async Task Show(ApiRequest request)
     {
         var acct = request.Params.GetString("acct");
-        var account = string.IsNullOrWhiteSpace(acct) ? null : await request.Service<AccountService>().LookupAsync(acct, request.Aborted);
-        await request.Json(request.Service<EntityMapper>().ToAccount(account ?? throw ApiException.NotFound()), MastodonJsonContext.Default.Account);
+        var accounts = request.Service<AccountService>();
+        var account = (string.IsNullOrWhiteSpace(acct) ? null : await accounts.LookupAsync(acct, request.Aborted)) ?? throw ApiException.NotFound();
+        var moved = await MovedAccounts.TargetAsync(accounts, account, request.Aborted);
+        await request.Json(request.Service<EntityMapper>().ToAccount(account, moved), MastodonJsonContext.Default.Account);
     }
 }

@@ -44,10 +44,12 @@ internal static class AccountsResponses
     /// </summary>
     public static async Task WriteAccountsAsync(ApiRequest request, IReadOnlyList<FollowRecord> edges, Func<FollowRecord, string> accountOf)
     {
-        var found = await request.Service<AccountService>().GetManyAsync(edges.Select(accountOf), request.Aborted);
+        var service = request.Service<AccountService>();
+        var found = await service.GetManyAsync(edges.Select(accountOf), request.Aborted);
         var byId = found.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var moved = await MovedAccounts.TargetsAsync(service, found, request.Aborted);
         var mapper = request.Service<EntityMapper>();
-        var accounts = edges.Select(accountOf).Where(byId.ContainsKey).Select(id => mapper.ToAccount(byId[id])).ToList();
+        var accounts = edges.Select(accountOf).Where(byId.ContainsKey).Select(id => mapper.ToAccount(byId[id], moved)).ToList();
         if (edges.Count > 0)
         {
             request.LinkHeader(edges[0].Id, edges[^1].Id);

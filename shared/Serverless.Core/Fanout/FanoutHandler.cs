@@ -19,7 +19,7 @@ namespace Serverless.Core.Fanout;
 /// the next, so no execution grows with the audience. Every write is an upsert or delete keyed by
 /// (timeline, status), so a redelivered message is harmless.
 /// </summary>
-public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, Federation.IFederationOutbox outbox, ILogger<FanoutHandler> logger, Streaming.IStreamingEvents? streaming = null) : IQueueHandler
+public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue, NotificationService notifications, Conversations.ConversationService conversations, Federation.IFederationOutbox outbox, ILogger<FanoutHandler> logger, Streaming.IStreamingEvents? streaming = null, TimeProvider? time = null) : IQueueHandler
 {
     /// <summary>Followers handled per message.</summary>
     public const int FollowersPageSize = 500;
@@ -27,7 +27,7 @@ public sealed partial class FanoutHandler(IDocumentStore store, IWorkQueue queue
     /// <summary>Lists an author can be on that fan-out looks at (one page).</summary>
     public const int ListsPageSize = 1000;
 
-    private readonly Tags.TagFanout _tags = new(store, queue, streaming);
+    private readonly Tags.TagFanout _tags = new(store, queue, streaming, time);
 
     public string Queue => QueueNames.Fanout;
 

@@ -14,10 +14,13 @@ namespace Serverless.Core.Tags;
 /// The hashtag part of fan-out: a public status with hashtags reaches the home timelines of the
 /// local accounts following them (as Mastodon's <c>deliver_to_hashtag_followers</c>), one message
 /// per tag and one page of its followers per message; and a local author's featured tag counters
-/// follow the posts. Deletes take the status off the same home timelines.
+/// follow the posts, as does the tags' daily history (<see cref="TagHistory"/>). Deletes take the
+/// status off the same home timelines.
 /// </summary>
-public sealed class TagFanout(IDocumentStore store, IWorkQueue queue, Streaming.IStreamingEvents? streaming = null)
+public sealed class TagFanout(IDocumentStore store, IWorkQueue queue, Streaming.IStreamingEvents? streaming = null, TimeProvider? time = null)
 {
+    private readonly TagHistory _history = new(store, time ?? TimeProvider.System);
+
     /// <summary>Puts a status on its tags' followers' home timelines (one page of one tag's followers).</summary>
     public const string Create = "tag-followers";
 
@@ -34,6 +37,12 @@ public sealed class TagFanout(IDocumentStore store, IWorkQueue queue, Streaming.
     {
         ArgumentNullException.ThrowIfNull(status);
         await RecordFeaturedAsync(status, removing, cancellationToken);
+        if (!removing)
+        {
+            // As Mastodon, a deleted status stays counted in the history.
+            await _history.RecordAsync(status, cancellationToken);
+        }
+
         if (status.Visibility != Visibility.Public || status.ReblogOfId is not null)
         {
             return;

@@ -23,6 +23,8 @@ public sealed class TagService(IDocumentStore store, SnowflakeIds ids, TimeProvi
     /// <summary>How far back featuring a tag counts the account's earlier posts with it.</summary>
     private const int CountPages = 5;
 
+    private readonly TagHistory _history = new(store, time);
+
     /// <summary>
     /// Mastodon's normalisation (NFKC, lower case, no leading #) and its rule for a name: word
     /// characters, middle dots and zero-width non-joiners, with at least one letter. Null when invalid.
@@ -126,6 +128,10 @@ public sealed class TagService(IDocumentStore store, SnowflakeIds ids, TimeProvi
 
         return items;
     }
+
+    /// <summary>The last week of use of each tag (normalised names), newest day first: one batch of point reads.</summary>
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<TagHistoryDay>>> HistoryAsync(IEnumerable<string> names, CancellationToken cancellationToken) =>
+        _history.ReadAsync(names, cancellationToken);
 
     /// <summary>One page of the local accounts following a tag, for fan-out.</summary>
     public Task<DocumentPage<TagFollowRecord>> FollowersPageAsync(string name, string? continuation, CancellationToken cancellationToken) =>

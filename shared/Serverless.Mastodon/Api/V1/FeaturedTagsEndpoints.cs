@@ -36,7 +36,7 @@ public static class FeaturedTagsEndpoints
         var tags = request.Service<TagService>();
         var names = await tags.SuggestionsAsync(request.CurrentAccount.Id, request.Aborted);
         var followed = await tags.FollowedAmongAsync(request.CurrentAccount.Id, names, request.Aborted);
-        await request.Json(names.Select(n => TagsEndpoints.ToEntity(request, n, followed.Contains(n))).ToList(), FiltersJsonContext.Default.ListTagEntity);
+        await request.Json(await TagsEndpoints.WithHistoryAsync(request, names.Select(n => TagsEndpoints.ToEntity(request, n, followed.Contains(n))).ToList()), FiltersJsonContext.Default.ListTagEntity);
     }
 
     /// <summary><c>GET /api/v1/accounts/:id/featured_tags</c>.</summary>

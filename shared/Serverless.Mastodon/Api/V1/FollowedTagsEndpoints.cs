@@ -16,6 +16,6 @@ public static class FollowedTagsEndpoints
             request.LinkHeader(follows[0].Id, follows[^1].Id);
         }
 
-        await request.Json(follows.Select(f => TagsEndpoints.ToEntity(request, f.Name, true)).ToList(), FiltersJsonContext.Default.ListTagEntity);
+        await request.Json(await TagsEndpoints.WithHistoryAsync(request, follows.Select(f => TagsEndpoints.ToEntity(request, f.Name, true)).ToList()), FiltersJsonContext.Default.ListTagEntity);
     }
 }

@@ -90,7 +90,7 @@ public static partial class SearchEndpoints
             bool? following = request.Account is { } viewer && Core.Tags.TagService.Normalize(name) is { } normalized
                 ? (await request.Service<Core.Tags.TagService>().FollowedAmongAsync(viewer.Id, [normalized], request.Aborted)).Count > 0
                 : null;
-            hashtags.Add(new TagEntity { Name = name, Url = $"{request.Instance.BaseUrl}/tags/{Uri.EscapeDataString(name.ToLowerInvariant())}", Following = following });
+            hashtags.Add(await V1.TagsEndpoints.WithHistoryAsync(request, new TagEntity { Name = name, Url = $"{request.Instance.BaseUrl}/tags/{Uri.EscapeDataString(name.ToLowerInvariant())}", Following = following }));
         }
 
         await request.Json(new SearchResults(accounts.Skip(offset).Take(limit).ToList(), statuses, hashtags), FeedsJsonContext.Default.SearchResults);

@@ -18,6 +18,7 @@ public static partial class Routes
 
         // Admin: accounts.
         .Get("/api/v1/admin/accounts", AccountsEndpoints.Index, User, "admin:read:accounts")
+        .Get("/api/v2/admin/accounts", Api.V2.Admin.AccountsEndpoints.Index, User, "admin:read:accounts")
         .Get("/api/v1/admin/accounts/{id}", AccountsEndpoints.Show, User, "admin:read:accounts")
         .Post("/api/v1/admin/accounts/{id}/action", AccountsEndpoints.Action, User, "admin:write:accounts")
         .Post("/api/v1/admin/accounts/{id}/approve", AccountsEndpoints.Approve, User, "admin:write:accounts")

@@ -1,5 +1,4 @@
 using Serverless.Core.Moderation;
-using Serverless.Core.Storage;
 using Serverless.Mastodon.Http;
 
 namespace Serverless.Mastodon.Api.V1.Admin;
@@ -9,7 +8,11 @@ public static class AccountsEndpoints
 {
     private static readonly string[] StatusFilters = ["active", "pending", "disabled", "silenced", "suspended", "sensitized"];
 
-    /// <summary><c>GET /api/v1/admin/accounts</c>: filters <c>local</c>/<c>remote</c>, <c>by_domain</c>, and one of the states.</summary>
+    /// <summary>
+    /// <c>GET /api/v1/admin/accounts</c>: filters <c>local</c>/<c>remote</c>, <c>by_domain</c>, one of the
+    /// states, <c>username</c>, <c>display_name</c>, <c>email</c> and <c>staff</c>. <c>ip</c> is ignored:
+    /// sign-up and sign-in addresses are not stored.
+    /// </summary>
     public static async Task Index(ApiRequest request)
     {
         AdminRendering.RequireStaff(request);
@@ -25,16 +28,7 @@ public static class AccountsEndpoints
             filter = filter with { Local = false };
         }
 
-        var page = AdminRendering.Page(request);
-        var ids = await AccountIndex.QueryAsync(request.Service<IDocumentStore>(), filter, page.MaxId, page.MinId, ascending: page.MinId is not null, page.Limit, request.Aborted);
-        if (page.MinId is not null)
-        {
-            ids = ids.Reverse().ToList();
-        }
-
-        var list = await AdminRendering.AccountsAsync(request, ids);
-        request.LinkHeader(ids.Count > 0 ? ids[0] : null, ids.Count > 0 ? ids[^1] : null);
-        await request.Json(list, AdminJsonContext.Default.ListAdminAccount);
+        await AccountListing.IndexAsync(request, filter, AccountMatch.From(p, staffOnly: p.GetBool("staff") == true));
     }
 
     /// <summary><c>GET /api/v1/admin/accounts/:id</c>.</summary>

@@ -16,7 +16,10 @@ public sealed record DeliveryOptions
 
     public int MaxAttempts { get; init; } = 16;
 
-    /// <summary>Reads <c>DELIVERY_FIRST_RETRY_SECONDS</c> and <c>DELIVERY_MAX_ATTEMPTS</c> (for tests and tuning).</summary>
+    /// <summary>Votes within this window go out in one <c>Update</c> of the poll (Mastodon debounces them too).</summary>
+    public TimeSpan PollUpdateDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Reads <c>DELIVERY_FIRST_RETRY_SECONDS</c>, <c>DELIVERY_MAX_ATTEMPTS</c> and <c>POLL_UPDATE_DELAY_SECONDS</c> (for tests and tuning).</summary>
     public static DeliveryOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -29,6 +32,11 @@ public sealed record DeliveryOptions
         if (int.TryParse(configuration["DELIVERY_MAX_ATTEMPTS"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var attempts) && attempts > 0)
         {
             options = options with { MaxAttempts = attempts };
+        }
+
+        if (double.TryParse(configuration["POLL_UPDATE_DELAY_SECONDS"], NumberStyles.Float, CultureInfo.InvariantCulture, out var pollSeconds) && pollSeconds > 0)
+        {
+            options = options with { PollUpdateDelay = TimeSpan.FromSeconds(pollSeconds) };
         }
 
         return options;

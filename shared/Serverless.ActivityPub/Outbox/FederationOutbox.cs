@@ -27,8 +27,12 @@ public sealed partial class FederationOutbox(
     LocalUrls urls,
     DeliveryOptions options,
     TimeProvider time,
-    ILogger<FederationOutbox> logger) : IFederationOutbox
+    ILogger<FederationOutbox> logger,
+    Core.Interactions.InteractionStore interactions) : IFederationOutbox
 {
+    /// <summary>Remote voters sent a poll's counts, at most (the first page of its voter listing).</summary>
+    public const int MaxPollVoters = 1000;
+
     public Task FollowAsync(AccountRecord follower, AccountRecord target, FollowRecord request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(follower);
@@ -134,6 +138,61 @@ public sealed partial class FederationOutbox(
             };
             var create = new JsonObject { ["id"] = id + "/activity", ["type"] = "Create", ["actor"] = voter.Uri, ["to"] = author.Uri, ["object"] = note };
             await SendAsync(voter.Id, create, [InboxOf(author)], cancellationToken);
+        }
+    }
+
+    public async Task PollTalliedAsync(StatusRecord status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!status.Local || status.PollId is not { } pollId || status.DeletedAt is not null || await AuthorAsync(status, cancellationToken) is not { } author)
+        {
+            return;
+        }
+
+        // Each vote stores the counts again under its window's activity; the window's first vote
+        // schedules the delivery for the window's end, which then sends the latest counts.
+        var now = time.GetUtcNow();
+        var window = Math.Max(1, options.PollUpdateDelay.Ticks);
+        var due = new DateTimeOffset(((now.UtcTicks / window) + 1) * window, TimeSpan.Zero);
+        var question = await objects.NoteAsync(status, cancellationToken);
+        var update = new JsonObject
+        {
+            ["id"] = $"{status.Uri}#updates/poll/{due.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}",
+            ["type"] = "Update",
+            ["actor"] = author.Uri,
+            ["published"] = JsonLd.Timestamp(now),
+            ["to"] = question["to"]?.DeepClone(),
+            ["cc"] = question["cc"]?.DeepClone(),
+            ["object"] = question,
+        };
+        var key = await StoreAsync(author.Id, update, cancellationToken);
+        const string Scheduled = "scheduled";
+        try
+        {
+            await store.CreateAsync(Containers.Activities, key, Scheduled, new DeliveryMarker("", now, now + Retention), FederationJsonContext.Default.DeliveryMarker, cancellationToken);
+        }
+        catch (DocumentConflictException)
+        {
+            return;
+        }
+
+        try
+        {
+            var delay = due - now;
+            var voters = await interactions.PageAsync(Core.Interactions.InteractionListings.PollVoters(pollId), new Core.Timelines.PageRequest(null, null, null, MaxPollVoters), cancellationToken);
+            var accounts = await store.ReadManyAsync(Containers.Accounts, voters.Select(v => new DocumentKey(v.Entry.AccountId, v.Entry.AccountId)).Distinct().ToList(), StoreJsonContext.Default.AccountRecord, cancellationToken);
+            var inboxes = accounts.Select(a => a.Value).Where(a => !a.IsLocal).Select(a => a.SharedInboxUrl ?? a.InboxUrl).OfType<string>().ToList();
+            await EnqueueAsync(key, inboxes, cancellationToken, delay);
+            if (status.Visibility != Visibility.Direct)
+            {
+                await queue.SendJsonAsync(QueueNames.Fanout, new FanoutMessage(FanoutEvents.Distribute, "", ActivityId: key, AccountId: author.Id), StoreJsonContext.Default.FanoutMessage, delay, cancellationToken);
+            }
+        }
+        catch
+        {
+            // A later vote schedules the window again.
+            await store.DeleteAsync(Containers.Activities, key, Scheduled, ifMatch: null, CancellationToken.None);
+            throw;
         }
     }
 
@@ -332,7 +391,7 @@ public sealed partial class FederationOutbox(
         return key;
     }
 
-    private async Task EnqueueAsync(string key, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(string key, IReadOnlyCollection<string> inboxes, CancellationToken cancellationToken, TimeSpan delay = default)
     {
         var now = time.GetUtcNow();
         foreach (var inbox in inboxes.Distinct(StringComparer.Ordinal))
@@ -349,7 +408,7 @@ public sealed partial class FederationOutbox(
 
             try
             {
-                await queue.SendJsonAsync(QueueNames.Deliver, new DeliverMessage(key, inbox), FederationJsonContext.Default.DeliverMessage, cancellationToken);
+                await queue.SendJsonAsync(QueueNames.Deliver, new DeliverMessage(key, inbox), FederationJsonContext.Default.DeliverMessage, delay, cancellationToken);
             }
             catch
             {

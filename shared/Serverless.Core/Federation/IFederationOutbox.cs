@@ -33,6 +33,12 @@ public interface IFederationOutbox
     /// <summary>A local account voted in a remote poll: one <c>Create Note</c> per chosen option.</summary>
     Task VoteAsync(AccountRecord voter, StatusRecord status, IReadOnlyList<string> optionTitles, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A local poll was voted in or ended: an <c>Update</c> of its <c>Question</c> with the counts to its
+    /// remote voters and the author's followers, one per short window however many votes arrive.
+    /// </summary>
+    Task PollTalliedAsync(StatusRecord status, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>A local account changed its profile (<c>Update Person</c> to its followers).</summary>
     Task ProfileUpdatedAsync(AccountRecord account, CancellationToken cancellationToken);
 

@@ -65,6 +65,17 @@ public sealed partial class VoteService
                     throw;
                 }
 
+                try
+                {
+                    // Listed so that the poll's updated counts reach the voter's server too.
+                    await interactions.AddEntryAsync(InteractionListings.PollVoters(poll.Id), vote.EntryId, new InteractionListEntry(voter.Id, poll.StatusId, vote.CreatedAt), cancellationToken);
+                }
+                catch (DocumentStoreException ex)
+                {
+                    LogVoterNotListed(logger, ex, poll.Id);
+                }
+
+                await SendTallyAsync(status, cancellationToken);
                 return true;
             }
 
@@ -84,6 +95,7 @@ public sealed partial class VoteService
             }
 
             await CountAsync(poll.Id, [choice], newVoter: false, cancellationToken);
+            await SendTallyAsync(status, cancellationToken);
             return true;
         }
 

@@ -111,9 +111,14 @@ public sealed partial class VoteService(
             LogVoterNotListed(logger, ex, poll.Id);
         }
 
-        if (await statuses.GetAsync(poll.StatusId, cancellationToken) is { Local: false } remote)
+        var pollStatus = await statuses.GetAsync(poll.StatusId, cancellationToken);
+        if (pollStatus is { Local: false } remote)
         {
             await outbox.VoteAsync(voter, remote, vote.Choices.Select(i => poll.Options[i].Title).ToList(), cancellationToken);
+        }
+        else if (pollStatus is not null)
+        {
+            await SendTallyAsync(pollStatus, cancellationToken);
         }
 
         return (poll, vote.Choices);
@@ -148,6 +153,7 @@ public sealed partial class VoteService(
         if (status.Local)
         {
             await notifications.NotifyAsync(poll.AccountId, NotificationTypes.Poll, poll.AccountId, status.Id, cancellationToken);
+            await SendTallyAsync(status, cancellationToken);
         }
     }
 

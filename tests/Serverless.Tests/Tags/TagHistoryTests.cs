@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Core.Accounts;
+using Serverless.Core.Json;
 using Serverless.Core.Statuses;
 using Serverless.Core.Storage;
 using Serverless.Core.Tags;
@@ -77,6 +79,44 @@ public sealed class TagHistoryTests : IAsyncLifetime
         Assert.Equal(7, history.Count);
         Assert.Equal(UtcMidnight(DateTimeOffset.UtcNow), Day(history[0]).Day);
         Assert.All(history, d => Assert.Equal(("0", "0"), (Day(d).Uses, Day(d).Accounts)));
+    }
+
+    [Fact]
+    public async Task Remote_statuses_count_on_the_day_they_were_written_unless_old_or_from_a_silenced_author()
+    {
+        var store = _server.Services.GetRequiredService<IDocumentStore>();
+        var statuses = _server.Services.GetRequiredService<StatusService>();
+        var now = DateTimeOffset.UtcNow;
+        async Task<string> RemoteAccountAsync(string id, string username, DateTimeOffset? silencedAt)
+        {
+            var uri = $"https://remote.example/users/{username}";
+            var account = new AccountRecord { Id = id, Username = username, Domain = "remote.example", Uri = uri, Url = uri, CreatedAt = now.AddDays(-100), SilencedAt = silencedAt };
+            await store.UpsertAsync(Containers.Accounts, id, id, account, StoreJsonContext.Default.AccountRecord, ifMatch: null, CancellationToken.None);
+            return id;
+        }
+
+        async Task RemoteStatusAsync(string accountId, int n, DateTimeOffset published)
+        {
+            var uri = $"https://remote.example/statuses/{accountId}/{n}";
+            var id = await statuses.AllocateRemoteIdAsync(published, uri, CancellationToken.None);
+            await statuses.CreateRemoteAsync(
+                new StatusRecord { Id = id, AccountId = accountId, Uri = uri, Url = uri, Visibility = Visibility.Public, CreatedAt = published, Local = false, ConversationId = id, Tags = ["Frogs"] },
+                [],
+                null,
+                CancellationToken.None);
+        }
+
+        var carol = await RemoteAccountAsync("900001", "carol", null);
+        var mallory = await RemoteAccountAsync("900002", "mallory", now.AddDays(-1));
+        await RemoteStatusAsync(carol, 1, now.AddDays(-30));
+        await RemoteStatusAsync(mallory, 2, now);
+        await RemoteStatusAsync(carol, 3, now);
+        var (alice, _) = await _server.SignUpAsync("alice");
+        await StandaloneServer.PostJsonAsync(alice, "/api/v1/statuses", new JsonObject { ["status"] = "#frogs" });
+
+        var history = (await TagWithUsesAsync(_server.Client, "/api/v1/tags/frogs", "2"))["history"]!.AsArray();
+        Assert.Equal(("2", "2"), (Day(history[0]).Uses, Day(history[0]).Accounts));
+        Assert.All(history.Skip(1), d => Assert.Equal("0", Day(d).Uses));
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public static class Containers
     /// </summary>
     public const string Reports = "reports";
 
-    /// <summary>Instance-wide singletons and counters (pk = the document's name), and the server rules (pk = <c>rules</c>, id = the sortable rule id).</summary>
+    /// <summary>Instance-wide singletons and counters (pk = the document's name), the server rules (pk = <c>rules</c>, id = the sortable rule id), and hashtag use per day (pk = <c>tag-history:{name}</c>, id = the day, Tags/TagHistory.cs).</summary>
     public const string Instance = "instance";
 
     public static readonly IReadOnlyList<string> All = [Accounts, Users, Lookups, Statuses, Timelines, Follows, OAuth, Media, Polls, Interactions, Notifications, StatusEdits, Scheduled, Lists, UserData, Activities, Domains, Reports, Instance];

@@ -6,7 +6,8 @@ namespace Serverless.Mastodon.Api.V1.Admin;
 /// <summary><c>/api/v1/admin/accounts</c>: moderators list accounts and act on them (Mastodon's v1 admin accounts API).</summary>
 public static class AccountsEndpoints
 {
-    private static readonly string[] StatusFilters = ["active", "pending", "disabled", "silenced", "suspended", "sensitized"];
+    /// <summary>The account states an admin list filters by (v1 as flags, v2 as <c>status</c>).</summary>
+    internal static readonly string[] StatusFilters = ["active", "pending", "disabled", "silenced", "suspended", "sensitized"];
 
     /// <summary>
     /// <c>GET /api/v1/admin/accounts</c>: filters <c>local</c>/<c>remote</c>, <c>by_domain</c>, one of the

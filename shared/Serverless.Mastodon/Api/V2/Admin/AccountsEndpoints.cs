@@ -7,8 +7,6 @@ namespace Serverless.Mastodon.Api.V2.Admin;
 /// <summary><c>/api/v2/admin/accounts</c>: the v1 listing with Mastodon's v2 parameter names.</summary>
 public static class AccountsEndpoints
 {
-    private static readonly string[] Statuses = ["active", "pending", "disabled", "silenced", "suspended", "sensitized"];
-
     /// <summary>
     /// <c>GET /api/v2/admin/accounts</c>: <c>origin</c>, <c>status</c>, <c>permissions=staff</c>, <c>by_domain</c>,
     /// <c>username</c>, <c>display_name</c>, <c>email</c>; unknown origins and statuses are a 400, as Mastodon's
@@ -28,7 +26,7 @@ public static class AccountsEndpoints
         var status = p.GetString("status") switch
         {
             null or "" => null,
-            var s when Statuses.Contains(s, StringComparer.Ordinal) => s,
+            var s when V1.Admin.AccountsEndpoints.StatusFilters.Contains(s, StringComparer.Ordinal) => s,
             var other => throw ApiException.BadRequest($"Unknown status: {other}"),
         };
         var filter = new AccountFilter

@@ -27,6 +27,6 @@ public static class SavedStatusesEndpoints
         }
 
         var mapper = request.Service<EntityMapper>();
-        await request.Json(views.Select(mapper.ToStatus).ToList(), MastodonJsonContext.Default.ListStatus);
+        await request.Statuses(views.Select(mapper.ToStatus).ToList());
     }
 }

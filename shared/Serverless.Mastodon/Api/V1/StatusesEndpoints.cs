@@ -80,7 +80,7 @@ public static class StatusesEndpoints
         var followed = await request.Service<StatusAccess>().FollowedAmongAsync(viewer, found.Where(s => s.Visibility == Visibility.Private).Select(s => s.AccountId), request.Aborted);
         var views = await request.Service<TimelineService>().RenderAsync(ids, viewer, s => StatusAccess.CanSee(s, viewer, followed), Core.Safety.SafetyScope.Status, request.Aborted);
         var mapper = request.Service<EntityMapper>();
-        await request.Json(views.Select(mapper.ToStatus).ToList(), MastodonJsonContext.Default.ListStatus);
+        await request.Statuses(views.Select(mapper.ToStatus).ToList());
     }
 
     /// <summary><c>PUT /api/v1/statuses/:id</c>: edits text, content warning, sensitivity, language, media and poll, keeping the history.</summary>

@@ -114,6 +114,6 @@ public static class AccountStatusesEndpoints
     private static async Task WriteAsync(ApiRequest request, IReadOnlyList<StatusView> views)
     {
         var renderer = await request.StatusRendererAsync(Core.Filters.FilterContexts.Account);
-        await request.Json(views.Select(renderer.Render).ToList(), MastodonJsonContext.Default.ListStatus);
+        await request.Statuses(views.Select(renderer.Render).ToList());
     }
 }

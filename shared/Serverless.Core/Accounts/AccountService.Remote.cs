@@ -72,6 +72,9 @@ public sealed partial class AccountService
             var acctKey = LookupKeys.RemoteAcct(account.Username, account.Domain!);
             await store.UpsertAsync(Containers.Lookups, acctKey, acctKey, new LookupRecord(acctKey, account.Id), StoreJsonContext.Default.LookupRecord, ifMatch: null, cancellationToken);
             await IndexHandlesAsync(account, null, cancellationToken);
+
+            // Moderators list and act on remote accounts too.
+            await Moderation.AccountIndex.WriteAsync(store, account, null, cancellationToken);
             return account;
         }
 

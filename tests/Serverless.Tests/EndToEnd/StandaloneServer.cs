@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Standalone;
 
 namespace Serverless.Tests.EndToEnd;
@@ -90,6 +91,24 @@ public sealed class StandaloneServer : IAsyncDisposable
         {
             // A file still held open by a pool is removed with the temp folder later.
         }
+    }
+
+    /// <summary>Stores a remote account as federation does (lookups, handle and moderators' indexes) and returns its id.</summary>
+    public async Task<string> SaveRemoteAccountAsync(string username, string domain)
+    {
+        var account = await Services.GetRequiredService<Serverless.Core.Accounts.AccountService>().SaveRemoteAsync(
+            new Serverless.Core.Accounts.AccountRecord
+            {
+                Id = "",
+                Username = username,
+                Domain = domain,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Uri = $"https://{domain}/users/{username}",
+                Url = $"https://{domain}/@{username}",
+                InboxUrl = $"https://{domain}/users/{username}/inbox",
+            },
+            CancellationToken.None);
+        return account.Id;
     }
 
     /// <summary>Registers an app, gets an app token, signs up, and returns a client with the user's token.</summary>

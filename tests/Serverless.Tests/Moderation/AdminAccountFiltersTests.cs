@@ -1,13 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Serverless.Core.Accounts;
-using Serverless.Core.Ids;
-using Serverless.Core.Json;
-using Serverless.Core.Moderation;
-using Serverless.Core.Storage;
 using Serverless.Tests.EndToEnd;
 
 namespace Serverless.Tests.Moderation;
@@ -24,24 +18,6 @@ public sealed class AdminAccountFiltersTests : IAsyncLifetime
     private static async Task<string[]> UsernamesAsync(HttpClient admin, string path) =>
         (await admin.GetFromJsonAsync<JsonArray>(path))!.Select(a => a!["username"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>A remote account as federation stores it, with its moderators' index entry.</summary>
-    private async Task AddRemoteAsync(string username, string domain)
-    {
-        var store = _server.Services.GetRequiredService<IDocumentStore>();
-        var id = _server.Services.GetRequiredService<SnowflakeIds>().Next().ToString(CultureInfo.InvariantCulture);
-        var account = new AccountRecord
-        {
-            Id = id,
-            Username = username,
-            Domain = domain,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Uri = $"https://{domain}/users/{username}",
-            Url = $"https://{domain}/@{username}",
-        };
-        await store.CreateAsync(Containers.Accounts, id, id, account, StoreJsonContext.Default.AccountRecord, CancellationToken.None);
-        await AccountIndex.WriteAsync(store, account, null, CancellationToken.None);
-    }
-
     [Fact]
     public async Task Admin_account_lists_honour_username_display_name_email_staff_and_domain()
     {
@@ -50,7 +26,7 @@ public sealed class AdminAccountFiltersTests : IAsyncLifetime
         var (alice, _) = await _server.SignUpAsync("alice");
         await _server.SignUpAsync("alfred");
         await _server.SignUpAsync("bob");
-        await AddRemoteAsync("alex", "remote.example");
+        await _server.SaveRemoteAccountAsync("alex", "remote.example");
         using (var renamed = await alice.PatchAsJsonAsync("/api/v1/accounts/update_credentials", new JsonObject { ["display_name"] = "Wonderland Alice" }))
         {
             renamed.EnsureSuccessStatusCode();

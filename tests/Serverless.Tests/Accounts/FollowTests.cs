@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Serverless.Core.Accounts;
-using Serverless.Core.Json;
 using Serverless.Core.Notifications;
-using Serverless.Core.Storage;
 using Serverless.Tests.EndToEnd;
 using static Serverless.Tests.Accounts.AccountsApi;
 
@@ -323,7 +319,7 @@ public sealed class FollowTests : IAsyncLifetime
         Assert.Equal("Record not found", unknownBody!["error"]!.GetValue<string>());
 
         // A remote account is only requested until its server sends Accept.
-        var remoteId = await AddRemoteAccountAsync();
+        var remoteId = await _server.SaveRemoteAccountAsync("remote", "remote.example");
         var (remote, remoteBody, remoteResponse) = await SendAsync(alice, HttpMethod.Post, $"/api/v1/accounts/{remoteId}/follow");
         remoteResponse.Dispose();
         Assert.Equal(HttpStatusCode.OK, remote);
@@ -337,23 +333,5 @@ public sealed class FollowTests : IAsyncLifetime
         var (forbidden, _, forbiddenResponse) = await SendAsync(readOnly, HttpMethod.Post, $"/api/v1/accounts/{bobId}/follow");
         forbiddenResponse.Dispose();
         Assert.Equal(HttpStatusCode.Forbidden, forbidden);
-    }
-
-    private async Task<string> AddRemoteAccountAsync()
-    {
-        var store = _server.Services.GetRequiredService<IDocumentStore>();
-        var id = "110000000000000001";
-        var account = new AccountRecord
-        {
-            Id = id,
-            Username = "remote",
-            Domain = "remote.example",
-            CreatedAt = DateTimeOffset.UtcNow,
-            Uri = "https://remote.example/users/remote",
-            Url = "https://remote.example/@remote",
-            InboxUrl = "https://remote.example/users/remote/inbox",
-        };
-        await store.CreateAsync(Containers.Accounts, id, id, account, StoreJsonContext.Default.AccountRecord, default);
-        return id;
     }
 }

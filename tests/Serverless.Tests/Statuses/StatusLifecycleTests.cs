@@ -45,7 +45,7 @@ public sealed class StatusLifecycleTests(StatusesServerFixture fixture) : IClass
     public async Task Known_remote_accounts_are_mentioned_and_unknown_ones_stay_text()
     {
         var (alice, _, _) = await fixture.UserAsync("alice");
-        var remote = await StoreRemoteAccountAsync("dana", "remote.example");
+        var remote = await Server.SaveRemoteAccountAsync("dana", "remote.example");
 
         var status = await PostStatusAsync(alice, "hello @dana@remote.example and @erin@remote.example");
         Assert.Contains("<a href=\"https://remote.example/@dana\" class=\"u-url mention\">@<span>dana</span></a>", status["content"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -247,26 +247,6 @@ public sealed class StatusLifecycleTests(StatusesServerFixture fixture) : IClass
         Assert.Equal(
             (HttpStatusCode.UnprocessableEntity, "Validation failed: Text can't be blank"),
             await ErrorAsync(alice, HttpMethod.Put, $"/api/v1/statuses/{id}", new JsonObject { ["status"] = "" }));
-    }
-
-    /// <summary>A remote account as federation would leave it: the record and its <c>acct:</c> lookup.</summary>
-    private async Task<string> StoreRemoteAccountAsync(string username, string domain)
-    {
-        var store = Server.Services.GetRequiredService<IDocumentStore>();
-        var id = Server.Services.GetRequiredService<Core.Ids.SnowflakeIds>().NextString();
-        var account = new Core.Accounts.AccountRecord
-        {
-            Id = id,
-            Username = username,
-            Domain = domain,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Uri = $"https://{domain}/users/{username}",
-            Url = $"https://{domain}/@{username}",
-        };
-        await store.CreateAsync(Containers.Accounts, id, id, account, StoreJsonContext.Default.AccountRecord, CancellationToken.None);
-        var key = Core.Accounts.AccountService.UsernameKey($"{username}@{domain}");
-        await store.CreateAsync(Containers.Lookups, key, key, new Core.Accounts.LookupRecord(key, id), StoreJsonContext.Default.LookupRecord, CancellationToken.None);
-        return id;
     }
 
     /// <summary>An upload as the media API would leave it, written straight to the store (uploading is another area's).</summary>

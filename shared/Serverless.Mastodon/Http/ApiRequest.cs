@@ -54,25 +54,27 @@ public sealed class ApiRequest(HttpContext http, RouteValueDictionary routeValue
             Math.Clamp(limit, 1, maxLimit));
     }
 
-    public Task Json<T>(T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
-    {
-        Http.Response.StatusCode = status;
-        Http.Response.ContentType = "application/json; charset=utf-8";
-        return HttpMethods.IsHead(Http.Request.Method) ? Task.CompletedTask : WriteJsonAsync(Http.Response, value, type, Aborted);
-    }
+    public Task Json<T>(T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK) =>
+        JsonBodyAsync(status, response => ResponseBuffer.Write(response, value, type));
 
     /// <summary>A list of statuses, written with the cached viewer-independent JSON of each (<see cref="Rendering.StatusJsonWriter"/>).</summary>
-    public async Task Statuses(IReadOnlyList<Entities.Status> statuses)
+    public Task Statuses(IReadOnlyList<Entities.Status> statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        Http.Response.StatusCode = StatusCodes.Status200OK;
+        return JsonBodyAsync(StatusCodes.Status200OK, response => ResponseBuffer.WriteStatuses(response, statuses));
+    }
+
+    /// <summary>Sets the status and JSON content type, then (except for HEAD) writes the body and flushes it.</summary>
+    private async Task JsonBodyAsync(int status, Action<HttpResponse> write)
+    {
+        Http.Response.StatusCode = status;
         Http.Response.ContentType = "application/json; charset=utf-8";
         if (HttpMethods.IsHead(Http.Request.Method))
         {
             return;
         }
 
-        ResponseBuffer.WriteStatuses(Http.Response, statuses);
+        write(Http.Response);
         await Http.Response.BodyWriter.FlushAsync(Aborted);
     }
 
